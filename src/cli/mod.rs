@@ -1,0 +1,97 @@
+//! Command-line front end: raw flags (clap) → the command they ask for → run.
+//!
+//! Exit codes: 0 when every record succeeded, 1 when some records failed
+//! (each reported in the output and on stderr), 2 on a fatal error (bad
+//! arguments, unreadable model, unwritable output). A closed stdout (broken
+//! pipe) ends the run quietly.
+
+mod classify;
+mod eval;
+mod train;
+
+use clap::{Parser, Subcommand};
+use ghirbal::Model;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ghirbal", version, about = "Label every block of crawled pages by role and language")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Label every block of pages (files, directories, JSON Lines, `-` for stdin).
+    Classify(classify::Args),
+    /// Train a model from labelled pages.
+    Train(train::Args),
+    /// Score a model against labelled pages.
+    Eval(eval::Args),
+}
+
+/// How a command ended.
+pub enum Outcome {
+    /// Everything succeeded.
+    Ok,
+    /// Some records failed; they were reported.
+    Partial,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Classify(a) => classify::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ghirbal: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The model a command uses: `--model PATH`, or the embedded default.
+pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'static, Model>> {
+    use anyhow::Context;
+    match path {
+        Some(p) => Ok(std::borrow::Cow::Owned(
+            Model::load(p).with_context(|| format!("cannot load model {}", p.display()))?,
+        )),
+        None => ghirbal::default_model()
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|e| anyhow::anyhow!("the embedded default model is unusable: {e}")),
+    }
+}
+
+/// A spinner with a message on an interactive stderr; nothing otherwise.
+pub fn progress(enabled: bool) -> indicatif::ProgressBar {
+    if enabled && std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}

@@ -1,0 +1,433 @@
+//! Labelled pages: reading training and evaluation data.
+//!
+//! In: files in the authoring format (`ROLE LANG<TAB>raw line`, `#` comments,
+//! empty lines for blank raw lines; `.txt`) or `classify` JSON Lines output
+//! with corrected labels (`.jsonl`). Out: [`LabelledPage`]s: a [`Page`]
+//! segmented exactly as `classify` segments it, with one gold role and
+//! language per block (the majority label of the block's raw lines).
+//!
+//! A comment `# page: …` after labelled lines starts a new page in the same
+//! file, so `classify --format annotated` output of a batch can be corrected
+//! and trained on as it is.
+
+use crate::label::{Lang, Role};
+use crate::page::{Block, OffsetMap, Page, PageKind};
+use std::fmt;
+use std::path::Path;
+
+/// A page with gold labels for each block.
+#[derive(Debug, Clone)]
+pub struct LabelledPage {
+    pub page: Page,
+    pub roles: Vec<Role>,
+    pub langs: Vec<Lang>,
+    /// Site the page belongs to (`# site:` comment, or the URL's host); pages of
+    /// one site are kept together in cross-validation folds.
+    pub site: Option<String>,
+}
+
+impl LabelledPage {
+    /// Grouping key for site-disjoint splits.
+    pub fn group(&self) -> &str {
+        self.site.as_deref().unwrap_or(&self.page.id)
+    }
+}
+
+/// A problem in labelled data, with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorpusError {
+    pub file: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for CorpusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for CorpusError {}
+
+/// One raw line of an annotated page and its labels.
+struct RawLine {
+    start: usize,
+    end: usize,
+    labels: Option<(Role, Lang)>,
+}
+
+#[derive(Default)]
+struct Builder {
+    text: String,
+    lines: Vec<RawLine>,
+    url: Option<String>,
+    site: Option<String>,
+    id: Option<String>,
+    first_line: usize,
+}
+
+impl Builder {
+    fn is_empty(&self) -> bool {
+        !self.lines.iter().any(|l| l.labels.is_some())
+    }
+
+    fn push(&mut self, raw: &str, labels: Option<(Role, Lang)>) {
+        if !self.lines.is_empty() {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        self.text.push_str(raw);
+        self.lines.push(RawLine {
+            start,
+            end: self.text.len(),
+            labels,
+        });
+    }
+
+    fn finish(self, file: &str, index: usize) -> Result<LabelledPage, CorpusError> {
+        let blocks = crate::segment::segment(&self.text);
+        if blocks.is_empty() {
+            return Err(CorpusError {
+                file: file.into(),
+                line: Some(self.first_line),
+                message: "page has no labelled text".into(),
+            });
+        }
+        let mut roles = Vec::with_capacity(blocks.len());
+        let mut langs = Vec::with_capacity(blocks.len());
+        let mut li = 0;
+        for b in &blocks {
+            let mut role_votes = [0usize; Role::COUNT];
+            let mut lang_votes = [0usize; Lang::COUNT];
+            while li < self.lines.len() && self.lines[li].end <= b.start {
+                li += 1;
+            }
+            let mut j = li;
+            while j < self.lines.len() && self.lines[j].start < b.end {
+                if let Some((r, l)) = self.lines[j].labels {
+                    let visible = self.text[self.lines[j].start..self.lines[j].end]
+                        .chars()
+                        .any(|c| !crate::segment::is_ignorable(c));
+                    if visible {
+                        role_votes[r.index()] += 1;
+                        lang_votes[l.index()] += 1;
+                    }
+                }
+                j += 1;
+            }
+            roles.push(Role::ALL[argmax_first(&role_votes)]);
+            langs.push(Lang::ALL[argmax_first(&lang_votes)]);
+        }
+        let site = self.site.or_else(|| self.url.as_deref().and_then(host));
+        let id = self.id.unwrap_or_else(|| {
+            if index == 0 {
+                file.to_string()
+            } else {
+                format!("{file}#{}", index + 1)
+            }
+        });
+        Ok(LabelledPage {
+            page: Page {
+                id,
+                url: self.url,
+                text: self.text,
+                blocks,
+                kind: PageKind::Text,
+                offsets: OffsetMap::identity(),
+                lossy: false,
+                truncated: false,
+            },
+            roles,
+            langs,
+            site,
+        })
+    }
+}
+
+/// Index of the largest count; ties go to the first (role/lang order).
+fn argmax_first(v: &[usize]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The host of a URL, without `www.`.
+pub fn host(url: &str) -> Option<String> {
+    let rest = url.split("://").nth(1)?;
+    let h = rest.split(['/', '?', '#', ':']).next()?;
+    let h = h.strip_prefix("www.").unwrap_or(h);
+    (!h.is_empty()).then(|| h.to_ascii_lowercase())
+}
+
+/// Parse the authoring format.
+pub fn parse_annotated(text: &str, file: &str) -> Result<Vec<LabelledPage>, CorpusError> {
+    let mut pages = Vec::new();
+    let mut b = Builder {
+        first_line: 1,
+        ..Builder::default()
+    };
+    let err = |line: usize, message: String| CorpusError {
+        file: file.into(),
+        line: Some(line),
+        message,
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    for (n, raw) in text.split('\n').enumerate() {
+        let lineno = n + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(comment) = line.strip_prefix('#') {
+            let c = comment.trim();
+            let (key, value) = c.split_once(':').unwrap_or((c, ""));
+            let value = value.trim();
+            match key.trim() {
+                "page" | "id" => {
+                    if !b.is_empty() {
+                        let done = std::mem::take(&mut b);
+                        pages.push(done.finish(file, pages.len())?);
+                        b.first_line = lineno;
+                    }
+                    if !value.is_empty() {
+                        b.id = Some(value.to_string());
+                    }
+                }
+                "url" if !value.is_empty() => b.url = Some(value.to_string()),
+                "site" if !value.is_empty() => b.site = Some(value.to_string()),
+                _ => {}
+            }
+            continue;
+        }
+        if line.trim().is_empty() && !line.contains('\t') {
+            b.push("", None);
+            continue;
+        }
+        let Some((labels, body)) = line.split_once('\t') else {
+            return Err(err(
+                lineno,
+                format!(
+                    "expected `ROLE LANG<TAB>text`, found no TAB in {:?}",
+                    line.chars().take(60).collect::<String>()
+                ),
+            ));
+        };
+        let mut parts = labels.split(' ');
+        let (Some(r), Some(l), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(err(
+                lineno,
+                format!("expected `ROLE LANG` before the TAB, found {labels:?}"),
+            ));
+        };
+        let role: Role = r.parse().map_err(|e| err(lineno, format!("{e}")))?;
+        let lang: Lang = l.parse().map_err(|e| err(lineno, format!("{e}")))?;
+        b.push(body, Some((role, lang)));
+    }
+    if !b.is_empty() || pages.is_empty() {
+        let first = b.first_line;
+        if b.is_empty() {
+            return Err(CorpusError {
+                file: file.into(),
+                line: Some(first),
+                message: "page has no labelled lines".into(),
+            });
+        }
+        pages.push(b.finish(file, pages.len())?);
+    }
+    Ok(pages)
+}
+
+/// Parse `classify` JSON Lines output whose labels a person corrected. The
+/// blocks are taken as they are (no re-segmentation).
+pub fn parse_jsonl(text: &str, file: &str) -> Result<Vec<LabelledPage>, CorpusError> {
+    #[derive(serde::Deserialize)]
+    struct In {
+        id: Option<String>,
+        url: Option<String>,
+        #[serde(default)]
+        blocks: Vec<InBlock>,
+        error: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct InBlock {
+        text: String,
+        role: String,
+        lang: String,
+    }
+    let mut pages = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let lineno = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| CorpusError {
+            file: file.into(),
+            line: Some(lineno),
+            message,
+        };
+        let rec: In = serde_json::from_str(line).map_err(|e| err(format!("invalid JSON: {e}")))?;
+        if rec.error.is_some() {
+            continue;
+        }
+        if rec.blocks.is_empty() {
+            return Err(err("page has no blocks".into()));
+        }
+        let mut page_text = String::new();
+        let mut blocks = Vec::new();
+        let mut roles = Vec::new();
+        let mut langs = Vec::new();
+        for b in &rec.blocks {
+            if !page_text.is_empty() {
+                page_text.push_str("\n\n");
+            }
+            let start = page_text.len();
+            page_text.push_str(&b.text);
+            let lines = b.text.matches('\n').count() as u32 + 1;
+            blocks.push(Block::new(start, page_text.len(), lines));
+            roles.push(b.role.parse::<Role>().map_err(|e| err(e.to_string()))?);
+            langs.push(b.lang.parse::<Lang>().map_err(|e| err(e.to_string()))?);
+        }
+        let id = rec.id.unwrap_or_else(|| format!("{file}:{lineno}"));
+        let site = rec.url.as_deref().and_then(host);
+        pages.push(LabelledPage {
+            page: Page {
+                id,
+                url: rec.url,
+                text: page_text,
+                blocks,
+                kind: PageKind::Text,
+                offsets: OffsetMap::identity(),
+                lossy: false,
+                truncated: false,
+            },
+            roles,
+            langs,
+            site,
+        });
+    }
+    Ok(pages)
+}
+
+/// Load labelled pages from files and directories (recursively: `*.txt` in
+/// the authoring format, `*.jsonl` corrected output), in path order.
+pub fn load(paths: &[impl AsRef<Path>]) -> Result<Vec<LabelledPage>, CorpusError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        let io_err = |e: std::io::Error| CorpusError {
+            file: p.display().to_string(),
+            line: None,
+            message: e.to_string(),
+        };
+        if p.is_dir() {
+            files.extend(
+                crate::io::walk(p)
+                    .map_err(io_err)?
+                    .into_iter()
+                    .filter(|f| matches!(ext(f), "txt" | "jsonl")),
+            );
+        } else {
+            files.push(p.to_path_buf());
+        }
+    }
+    let mut pages = Vec::new();
+    for f in files {
+        let name = f.display().to_string();
+        let bytes = std::fs::read(&f).map_err(|e| CorpusError {
+            file: name.clone(),
+            line: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| CorpusError {
+            file: name.clone(),
+            line: None,
+            message: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        })?;
+        if ext(&f) == "jsonl" {
+            pages.extend(parse_jsonl(&text, &name)?);
+        } else {
+            pages.extend(parse_annotated(&text, &name)?);
+        }
+    }
+    Ok(pages)
+}
+
+fn ext(p: &Path) -> &str {
+    p.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
+
+/// FNV-1a fingerprint of pages' text and labels, in order: two corpora with
+/// the same fingerprint trained the same model.
+pub fn fingerprint(pages: &[LabelledPage]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |b: &[u8]| {
+        for &x in b {
+            h = (h ^ x as u64).wrapping_mul(0x100000001b3);
+        }
+    };
+    for p in pages {
+        eat(p.page.text.as_bytes());
+        for b in &p.page.blocks {
+            eat(&(b.start as u64).to_le_bytes());
+            eat(&(b.end as u64).to_le_bytes());
+        }
+        for (r, l) in p.roles.iter().zip(&p.langs) {
+            eat(r.as_str().as_bytes());
+            eat(l.as_str().as_bytes());
+        }
+        eat(b"\x00");
+    }
+    format!("fnv1a64:{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "# url: https://www.alwadi-news.com/a/1\n\
+chrome ar\tعاجل\n\
+body en\tOil prices climb as OPEC+ meets\n\
+\n\
+chrome en\tOil\n\
+chrome en\tprices\n\
+body en\tclimb\n\
+legal mixed\t© 2025 Al Wadi. جميع الحقوق محفوظة\n";
+
+    #[test]
+    fn blocks_take_the_majority_label_of_their_lines() {
+        let p = &parse_annotated(PAGE, "p.txt").unwrap()[0];
+        assert_eq!(p.page.blocks.len(), 4);
+        assert_eq!(p.page.block_text(2), "Oil\nprices\nclimb");
+        assert_eq!(p.roles, vec![Role::Chrome, Role::Body, Role::Chrome, Role::Legal]);
+        assert_eq!(p.langs[3], Lang::Mixed);
+        assert_eq!(p.site.as_deref(), Some("alwadi-news.com"));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let e = parse_annotated("body en\tok\nfooter en\tbad\n", "x.txt").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().starts_with("x.txt:2: unknown role \"footer\""));
+        let e = parse_annotated("body english\tbad\n", "x.txt").unwrap_err();
+        assert!(e.to_string().contains("unknown lang \"english\""));
+        let e = parse_annotated("body en no tab\n", "x.txt").unwrap_err();
+        assert!(e.to_string().contains("no TAB"));
+        let e = parse_annotated("# only a comment\n\n", "x.txt").unwrap_err();
+        assert!(e.to_string().contains("no labelled lines"));
+    }
+
+    #[test]
+    fn page_comments_split_a_file() {
+        let t = "# page: a\nbody en\tOne\n# page: b\nnav en\tTwo words\n";
+        let pages = parse_annotated(t, "x.txt").unwrap();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].page.id, "a");
+        assert_eq!(pages[1].page.id, "b");
+        assert_eq!(pages[1].roles, vec![Role::Nav]);
+    }
+}

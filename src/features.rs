@@ -1,0 +1,678 @@
+//! Features: what the role model sees of each block.
+//!
+//! In: a [`Page`] and the language of each of its blocks ([`LangInfo`]).
+//! Out: one sparse feature row per block ([`Row`]): dense shape features of
+//! the block (length, scripts, punctuation, position, repetition, language,
+//! HTML structure when there is some), the same for its neighbours and its
+//! place relative to the page's long paragraphs, and hashed words, word
+//! bigrams and character n-grams of its normalised text. The second pass of
+//! the model adds the first pass's role probabilities of the neighbours
+//! ([`add_context_probs`]).
+
+use crate::label::{Dir, Lang, Role};
+use crate::lang::LangInfo;
+use crate::normalize::{fold_into, NORMALIZATION};
+use crate::page::Page;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Feature configuration, stored in the model file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureConfig {
+    /// Hashed features go into `2^hash_bits` columns.
+    pub hash_bits: u32,
+    /// Inclusive range of character n-gram lengths, within words.
+    pub char_ngrams: (usize, usize),
+    /// Inclusive range of word n-gram lengths.
+    pub word_ngrams: (usize, usize),
+    /// Name of the text normalisation ([`NORMALIZATION`]).
+    pub normalization: String,
+    /// Minimum words of a "long" block (a paragraph of running text).
+    pub long_block_words: usize,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            hash_bits: 12,
+            char_ngrams: (3, 4),
+            word_ngrams: (1, 2),
+            normalization: NORMALIZATION.to_string(),
+            long_block_words: 20,
+        }
+    }
+}
+
+/// Names of the dense per-block features, in column order.
+pub const OWN: &[&str] = &[
+    "ln_chars", "ln_words", "words_1", "words_2_3", "words_4_9", "words_10p", "words_30p",
+    "arabic_share", "latin_share", "digit_share", "punct_share", "upper_share", "capitalised_share",
+    "ends_terminal", "ends_colon", "ends_comma", "ln_terminals", "has_copyright", "has_year",
+    "ln_pipes", "has_crumb_sep", "starts_bullet", "has_url", "ln_lines", "avg_word_len",
+    "position", "position_first_10", "position_last_10", "char_position", "ln_repeats",
+    "is_repeated", "is_first_copy", "lang_ar", "lang_en", "lang_mixed", "lang_other", "lang_none",
+    "lang_is_page_majority", "page_arabic_share", "lang_confidence", "dir_mixed", "starts_quote",
+    "has_time", "mostly_digits", "title_case", "has_hashtag", "before_first_long",
+    "after_last_long", "between_long", "ln_dist_long", "page_without_long", "ln_page_blocks",
+    "chars_over_longest", "has_structure", "link_density", "is_heading", "heading_level",
+    "is_list_item", "is_table_cell", "container_text_density", "lm_nav", "lm_header",
+    "lm_footer", "lm_aside", "lm_main", "lm_article", "lm_form",
+];
+
+/// Dense features of a neighbour, copied into the block's row.
+const NEIGHBOUR: &[&str] = &[
+    "ln_chars", "ln_words", "words_1", "words_10p", "arabic_share", "latin_share", "digit_share",
+    "ends_terminal", "has_copyright", "ln_pipes", "is_repeated", "lang_ar", "lang_en",
+    "lang_mixed", "lang_none", "link_density", "is_heading", "is_list_item", "has_url",
+];
+
+/// Number of columns of the context-probability block added by the second pass:
+/// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, and the
+/// page mean.
+pub const CONTEXT_PROBS: usize = 6 * Role::COUNT;
+
+fn own_index(name: &str) -> usize {
+    OWN.iter()
+        .position(|n| *n == name)
+        .unwrap_or_else(|| panic!("unknown feature {name}"))
+}
+
+/// Column layout of a configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub own: usize,
+    pub neighbours: usize,
+    pub hash_base: usize,
+    pub hash_size: usize,
+    /// Columns of the first pass.
+    pub pass1: usize,
+    /// Columns of the second pass (first pass plus context probabilities).
+    pub pass2: usize,
+}
+
+impl FeatureConfig {
+    pub fn layout(&self) -> Layout {
+        let own = OWN.len();
+        let neighbours = 2 * (NEIGHBOUR.len() + 1);
+        let hash_base = own + neighbours;
+        let hash_size = 1usize << self.hash_bits;
+        let pass1 = hash_base + hash_size;
+        Layout {
+            own,
+            neighbours,
+            hash_base,
+            hash_size,
+            pass1,
+            pass2: pass1 + CONTEXT_PROBS,
+        }
+    }
+}
+
+/// A sparse feature row: `(column, value)` pairs; a column may repeat (values add).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub entries: Vec<(u32, f32)>,
+}
+
+impl Row {
+    fn push(&mut self, col: usize, v: f32) {
+        if v != 0.0 {
+            self.entries.push((col as u32, v));
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: stable across platforms and releases, so model files stay valid.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    const fn new(namespace: u8) -> Fnv {
+        Fnv((0xcbf29ce484222325u64 ^ namespace as u64).wrapping_mul(0x100000001b3))
+    }
+    #[inline]
+    fn bytes(mut self, b: &[u8]) -> Fnv {
+        for &x in b {
+            self.0 = (self.0 ^ x as u64).wrapping_mul(0x100000001b3);
+        }
+        self
+    }
+    #[inline]
+    fn finish(self) -> u64 {
+        // Final avalanche so the low bits are well mixed.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51afd7ed558ccd);
+        h ^= h >> 33;
+        h
+    }
+}
+
+/// Per-block facts computed once and shared by the block's own row and its
+/// neighbours' rows.
+#[derive(Debug, Clone, Default)]
+struct Facts {
+    dense: Vec<f32>,
+    words: usize,
+    chars: usize,
+    text_hash: u64,
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | '۔' | '…' | '。')
+}
+
+/// Shape facts of one block's text.
+fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
+    let mut d = vec![0.0f32; OWN.len()];
+    let mut arabic = 0usize;
+    let mut latin = 0usize;
+    let mut upper = 0usize;
+    let mut digits = 0usize;
+    let mut punct = 0usize;
+    let mut visible = 0usize;
+    let mut terminals = 0usize;
+    let mut pipes = 0usize;
+    let mut chars = 0usize;
+    let mut crumb = false;
+    let mut copyright = false;
+    for c in text.chars() {
+        chars += 1;
+        if c.is_whitespace() {
+            continue;
+        }
+        visible += 1;
+        match crate::lang::script(c) {
+            crate::lang::Script::Arabic => arabic += 1,
+            crate::lang::Script::Latin => {
+                latin += 1;
+                upper += usize::from(c.is_uppercase());
+            }
+            crate::lang::Script::Digit => digits += 1,
+            crate::lang::Script::Other => {
+                punct += 1;
+                match c {
+                    '|' | '¦' => pipes += 1,
+                    '»' | '«' | '›' | '‹' | '>' | '/' | '\\' => crumb = true,
+                    '©' | '®' | '™' => copyright = true,
+                    _ if is_terminal(c) => terminals += 1,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut words = 0usize;
+    let mut word_chars = 0usize;
+    let mut latin_words = 0usize;
+    let mut capitalised = 0usize;
+    for w in text.split_whitespace() {
+        if !w.chars().any(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        words += 1;
+        word_chars += w.chars().count();
+        let first = w.chars().find(|c| c.is_alphabetic());
+        if let Some(f) = first {
+            if crate::lang::script(f) == crate::lang::Script::Latin {
+                latin_words += 1;
+                capitalised += usize::from(f.is_uppercase());
+            }
+        }
+    }
+    let letters = (arabic + latin).max(1) as f32;
+    let vis = visible.max(1) as f32;
+    let last = text.chars().rev().find(|c| !c.is_whitespace());
+    let first = text.chars().find(|c| !c.is_whitespace());
+    let lower = folded;
+    let mut set = |name: &str, v: f32| d[own_index(name)] = v;
+    set("ln_chars", (1.0 + chars as f32).ln() / 8.0);
+    set("ln_words", (1.0 + words as f32).ln() / 5.0);
+    set("words_1", f32::from(words == 1));
+    set("words_2_3", f32::from((2..=3).contains(&words)));
+    set("words_4_9", f32::from((4..=9).contains(&words)));
+    set("words_10p", f32::from(words >= 10));
+    set("words_30p", f32::from(words >= 30));
+    set("arabic_share", arabic as f32 / letters);
+    set("latin_share", latin as f32 / letters);
+    set("digit_share", digits as f32 / vis);
+    set("punct_share", punct as f32 / vis);
+    set("upper_share", upper as f32 / latin.max(1) as f32);
+    set(
+        "capitalised_share",
+        capitalised as f32 / latin_words.max(1) as f32,
+    );
+    set("ends_terminal", f32::from(last.is_some_and(is_terminal)));
+    set("ends_colon", f32::from(matches!(last, Some(':'))));
+    set(
+        "ends_comma",
+        f32::from(matches!(last, Some(',' | '،' | ';' | '؛'))),
+    );
+    set("ln_terminals", (1.0 + terminals as f32).ln() / 3.0);
+    set(
+        "has_copyright",
+        f32::from(copyright || lower.contains("(c)") || lower.contains("copyright")),
+    );
+    set("has_year", f32::from(has_year(text)));
+    set("ln_pipes", (1.0 + pipes as f32).ln() / 2.0);
+    set("has_crumb_sep", f32::from(crumb));
+    set(
+        "starts_bullet",
+        f32::from(matches!(first, Some('•' | '-' | '*' | '·' | '▪' | '►' | '–' | '—' | '◄'))),
+    );
+    set(
+        "has_url",
+        f32::from(lower.contains("http") || lower.contains("www.") || lower.contains('@')),
+    );
+    set("ln_lines", (lines as f32).ln() / 2.0);
+    set(
+        "avg_word_len",
+        (word_chars as f32 / words.max(1) as f32 / 10.0).min(2.0),
+    );
+    let lang_col = match lang.lang {
+        Lang::Ar => "lang_ar",
+        Lang::En => "lang_en",
+        Lang::Mixed => "lang_mixed",
+        Lang::Other => "lang_other",
+        Lang::None => "lang_none",
+    };
+    set(lang_col, 1.0);
+    set("lang_confidence", lang.confidence);
+    set(
+        "starts_quote",
+        f32::from(matches!(first, Some('"' | '«' | '“' | '„' | '\''))),
+    );
+    set("has_time", f32::from(has_time(text)));
+    set("mostly_digits", f32::from(digits * 2 > visible));
+    set(
+        "title_case",
+        f32::from(latin_words >= 2 && capitalised == latin_words && words <= 12),
+    );
+    set("has_hashtag", f32::from(text.contains('#')));
+    let text_hash = Fnv::new(0).bytes(folded.trim().as_bytes()).finish();
+    Facts {
+        dense: d,
+        words,
+        chars,
+        text_hash,
+    }
+}
+
+fn has_year(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+    })
+}
+
+fn has_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(4)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+}
+
+fn add_structure(d: &mut [f32], page: &Page, i: usize) {
+    let Some(s) = page.blocks[i].structure.as_deref() else {
+        return;
+    };
+    let mut set = |name: &str, v: f32| d[own_index(name)] = v;
+    set("has_structure", 1.0);
+    set("link_density", s.link_density.clamp(0.0, 1.0));
+    set("is_heading", f32::from(s.heading > 0));
+    set("heading_level", f32::from(s.heading) / 6.0);
+    set("is_list_item", f32::from(s.is_list_item));
+    set("is_table_cell", f32::from(s.is_table_cell));
+    set(
+        "container_text_density",
+        s.container_text_density.clamp(0.0, 1.0),
+    );
+    if let Some(lm) = s.landmark.as_deref() {
+        let col = match lm {
+            "nav" => Some("lm_nav"),
+            "header" => Some("lm_header"),
+            "footer" => Some("lm_footer"),
+            "aside" => Some("lm_aside"),
+            "main" => Some("lm_main"),
+            "article" => Some("lm_article"),
+            "form" => Some("lm_form"),
+            _ => None,
+        };
+        if let Some(c) = col {
+            set(c, 1.0);
+        }
+    }
+}
+
+/// Reusable buffers for feature extraction.
+#[derive(Default)]
+pub struct Extractor {
+    folded: String,
+    tokens: Vec<(usize, usize)>,
+}
+
+impl Extractor {
+    pub fn new() -> Extractor {
+        Extractor::default()
+    }
+
+    /// First-pass feature rows of every block of `page`.
+    pub fn rows(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig) -> Vec<Row> {
+        let layout = cfg.layout();
+        let n = page.blocks.len();
+        let mut facts = Vec::with_capacity(n);
+        let mut hashed: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
+        let mut dirs_mixed = Vec::with_capacity(n);
+        for (i, (b, text)) in page.iter().enumerate() {
+            self.folded.clear();
+            fold_into(text, &mut self.folded);
+            let mut f = block_facts(text, &self.folded, &langs[i], b.lines);
+            add_structure(&mut f.dense, page, i);
+            facts.push(f);
+            dirs_mixed.push(crate::lang::direction(text) == Dir::Mixed);
+            let mut h = Vec::new();
+            self.hash_text(cfg, &layout, &mut h);
+            if let Some(s) = b.structure.as_deref() {
+                hash_structure(s, &layout, &mut h);
+            }
+            hashed.push(h);
+        }
+        // Page-level facts.
+        let mut repeats: HashMap<u64, u32> = HashMap::new();
+        for f in &facts {
+            *repeats.entry(f.text_hash).or_default() += 1;
+        }
+        let total_chars: usize = facts.iter().map(|f| f.chars).sum::<usize>().max(1);
+        let longest = facts.iter().map(|f| f.chars).max().unwrap_or(1).max(1);
+        let mut lang_chars = [0usize; Lang::COUNT];
+        let mut arabic_letters = 0.0f32;
+        let mut letters = 0.0f32;
+        for (f, l) in facts.iter().zip(langs) {
+            lang_chars[l.lang.index()] += f.chars;
+            let a = f.dense[own_index("arabic_share")];
+            let la = f.dense[own_index("latin_share")];
+            arabic_letters += a * f.chars as f32;
+            letters += (a + la) * f.chars as f32;
+        }
+        let majority = (0..Lang::COUNT)
+            .filter(|&i| i != Lang::None.index())
+            .max_by_key(|&i| (lang_chars[i], usize::MAX - i))
+            .unwrap_or(0);
+        let page_arabic = if letters > 0.0 {
+            arabic_letters / letters
+        } else {
+            0.0
+        };
+        let long: Vec<usize> = (0..n)
+            .filter(|&i| facts[i].words >= cfg.long_block_words)
+            .collect();
+        let mut seen: HashMap<u64, u32> = HashMap::new();
+        let mut chars_before = 0usize;
+        for i in 0..n {
+            let f = &mut facts[i];
+            let mut set = |name: &str, v: f32| f.dense[own_index(name)] = v;
+            let pos = if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 };
+            set("position", pos);
+            set("position_first_10", f32::from(pos < 0.1));
+            set("position_last_10", f32::from(pos > 0.9));
+            set("char_position", chars_before as f32 / total_chars as f32);
+            let count = repeats[&f.text_hash];
+            let k = seen.entry(f.text_hash).or_default();
+            *k += 1;
+            set("ln_repeats", (count as f32).ln() / 2.0);
+            set("is_repeated", f32::from(count > 1));
+            set("is_first_copy", f32::from(count > 1 && *k == 1));
+            set(
+                "lang_is_page_majority",
+                f32::from(langs[i].lang.index() == majority),
+            );
+            set("page_arabic_share", page_arabic);
+            set("dir_mixed", f32::from(dirs_mixed[i]));
+            match (long.first(), long.last()) {
+                (Some(&first), Some(&last)) => {
+                    set("before_first_long", f32::from(i < first));
+                    set("after_last_long", f32::from(i > last));
+                    set("between_long", f32::from(i >= first && i <= last));
+                    let dist = long.iter().map(|&j| j.abs_diff(i)).min().unwrap_or(0);
+                    set("ln_dist_long", (1.0 + dist as f32).ln() / 3.0);
+                }
+                _ => set("page_without_long", 1.0),
+            }
+            set("ln_page_blocks", (1.0 + n as f32).ln() / 6.0);
+            set("chars_over_longest", f.chars as f32 / longest as f32);
+            chars_before += f.chars;
+        }
+        // Assemble rows.
+        let neighbour_cols: Vec<usize> = NEIGHBOUR.iter().map(|n| own_index(n)).collect();
+        let mut rows = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut row = Row::default();
+            for (c, &v) in facts[i].dense.iter().enumerate() {
+                row.push(c, v);
+            }
+            let stride = NEIGHBOUR.len() + 1;
+            for (slot, j) in [(0, i.checked_sub(1)), (1, Some(i + 1).filter(|&j| j < n))] {
+                let base = layout.own + slot * stride;
+                match j {
+                    Some(j) => {
+                        for (k, &c) in neighbour_cols.iter().enumerate() {
+                            row.push(base + k, facts[j].dense[c]);
+                        }
+                    }
+                    None => row.push(base + NEIGHBOUR.len(), 1.0),
+                }
+            }
+            row.entries.extend_from_slice(&hashed[i]);
+            rows.push(row);
+        }
+        rows
+    }
+
+    /// Hashed word n-grams and character n-grams of `self.folded`.
+    fn hash_text(&mut self, cfg: &FeatureConfig, layout: &Layout, out: &mut Vec<(u32, f32)>) {
+        let text = self.folded.as_str();
+        self.tokens.clear();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            let word_char = c.is_alphanumeric() || c == '\'';
+            match (word_char, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    self.tokens.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            self.tokens.push((s, text.len()));
+        }
+        let mask = (layout.hash_size - 1) as u64;
+        let base = layout.hash_base as u32;
+        let col = |h: Fnv| base + (h.finish() & mask) as u32;
+        let toks = &self.tokens;
+        let nt = toks.len();
+        if nt == 0 {
+            // Symbols only: hash the symbols themselves.
+            let t = text.trim();
+            if !t.is_empty() {
+                out.push((col(Fnv::new(9).bytes(t.as_bytes())), 1.0));
+            }
+            return;
+        }
+        // Word n-grams.
+        let (wmin, wmax) = cfg.word_ngrams;
+        let mut grams = 0usize;
+        for n in wmin.max(1)..=wmax {
+            grams += nt.saturating_sub(n - 1);
+        }
+        let wv = 1.0 / (grams.max(1) as f32).sqrt();
+        for n in wmin.max(1)..=wmax {
+            for w in 0..nt.saturating_sub(n - 1) {
+                let mut h = Fnv::new(n as u8);
+                for (k, &(s, e)) in toks[w..w + n].iter().enumerate() {
+                    if k > 0 {
+                        h = h.bytes(b" ");
+                    }
+                    h = h.bytes(&text.as_bytes()[s..e]);
+                }
+                out.push((col(h), wv));
+            }
+        }
+        // First and last word of the block.
+        let (s, e) = toks[0];
+        out.push((col(Fnv::new(20).bytes(&text.as_bytes()[s..e])), 0.5));
+        let (s, e) = toks[nt - 1];
+        out.push((col(Fnv::new(21).bytes(&text.as_bytes()[s..e])), 0.5));
+        // Character n-grams inside words, with word boundaries.
+        let (cmin, cmax) = cfg.char_ngrams;
+        let start_at = out.len();
+        let mut bounds: Vec<usize> = Vec::with_capacity(64);
+        for &(s, e) in toks {
+            let word = &text[s..e];
+            bounds.clear();
+            bounds.push(0); // position of the "^" boundary
+            bounds.extend(word.char_indices().map(|(i, _)| i + 1));
+            bounds.push(word.len() + 1);
+            bounds.push(word.len() + 2); // after "$"
+            let m = bounds.len() - 1; // characters including both boundaries
+            for n in cmin..=cmax {
+                if n > m {
+                    break;
+                }
+                for k in 0..=m - n {
+                    let (a, b) = (bounds[k], bounds[k + n]);
+                    let mut h = Fnv::new(30 + n as u8);
+                    // Bytes of "^word$" from a to b, without building it.
+                    if a == 0 {
+                        h = h.bytes(b"^");
+                    }
+                    let ws = a.saturating_sub(1);
+                    let we = (b - 1).min(word.len());
+                    if we > ws {
+                        h = h.bytes(&word.as_bytes()[ws..we]);
+                    }
+                    if b == word.len() + 2 {
+                        h = h.bytes(b"$");
+                    }
+                    out.push((col(h), 1.0));
+                }
+            }
+        }
+        let nc = out.len() - start_at;
+        if nc > 0 {
+            let v = 1.0 / (nc as f32).sqrt();
+            for e in &mut out[start_at..] {
+                e.1 = v;
+            }
+        }
+    }
+}
+
+fn hash_structure(s: &crate::page::Structure, layout: &Layout, out: &mut Vec<(u32, f32)>) {
+    let mask = (layout.hash_size - 1) as u64;
+    let base = layout.hash_base as u32;
+    let col = |h: Fnv| base + (h.finish() & mask) as u32;
+    for t in s.tag_path.iter().rev().take(4) {
+        out.push((col(Fnv::new(40).bytes(t.as_bytes())), 0.5));
+    }
+    let n = s.class_tokens.len().max(1) as f32;
+    for t in &s.class_tokens {
+        out.push((col(Fnv::new(41).bytes(t.as_bytes())), 1.0 / n.sqrt()));
+    }
+}
+
+/// Second-pass row: the first-pass row plus the neighbours' first-pass role
+/// probabilities (`probs[i]` is block `i`'s distribution over roles).
+pub fn add_context_probs(row: &Row, probs: &[[f32; Role::COUNT]], i: usize, layout: &Layout) -> Row {
+    let mut r = row.clone();
+    let base = layout.pass1;
+    let n = probs.len();
+    for (slot, off) in [-2isize, -1, 1, 2].iter().enumerate() {
+        let j = i as isize + off;
+        if j >= 0 && (j as usize) < n {
+            for (k, &p) in probs[j as usize].iter().enumerate() {
+                r.push(base + slot * Role::COUNT + k, p);
+            }
+        }
+    }
+    let lo = i.saturating_sub(3);
+    let hi = (i + 3).min(n - 1);
+    let mut win = [0.0f32; Role::COUNT];
+    let mut cnt = 0.0;
+    for (j, p) in probs.iter().enumerate().take(hi + 1).skip(lo) {
+        if j != i {
+            for k in 0..Role::COUNT {
+                win[k] += p[k];
+            }
+            cnt += 1.0;
+        }
+    }
+    if cnt > 0.0 {
+        for (k, w) in win.iter().enumerate() {
+            r.push(base + 4 * Role::COUNT + k, w / cnt);
+        }
+    }
+    let mut page = [0.0f32; Role::COUNT];
+    for p in probs {
+        for k in 0..Role::COUNT {
+            page[k] += p[k];
+        }
+    }
+    for (k, v) in page.iter().enumerate() {
+        r.push(base + 5 * Role::COUNT + k, v / n as f32);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::identify;
+    use crate::page::{OffsetMap, PageKind};
+
+    fn page(text: &str) -> Page {
+        Page {
+            id: "t".into(),
+            url: None,
+            text: text.into(),
+            blocks: crate::segment::segment(text),
+            kind: PageKind::Text,
+            offsets: OffsetMap::identity(),
+            lossy: false,
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn rows_stay_inside_the_layout_and_are_deterministic() {
+        let p = page("عاجل\nOil prices climb as OPEC+ meets in Vienna today.\n© 2025 Al Wadi\nعاجل");
+        let langs: Vec<_> = p.iter().map(|(_, t)| identify(t)).collect();
+        let cfg = FeatureConfig::default();
+        let l = cfg.layout();
+        let a = Extractor::new().rows(&p, &langs, &cfg);
+        let b = Extractor::new().rows(&p, &langs, &cfg);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 4);
+        for r in &a {
+            assert!(r.entries.iter().all(|&(c, v)| (c as usize) < l.pass1 && v.is_finite()));
+        }
+        let rep = own_index("is_repeated") as u32;
+        let first = own_index("is_first_copy") as u32;
+        assert!(a[0].entries.contains(&(rep, 1.0)));
+        assert!(a[0].entries.contains(&(first, 1.0)));
+        assert!(!a[3].entries.iter().any(|e| e.0 == first));
+        assert!(a[2].entries.contains(&(own_index("has_copyright") as u32, 1.0)));
+    }
+
+    #[test]
+    fn year_and_time_patterns() {
+        assert!(has_year("© 2025 all"));
+        assert!(!has_year("12025"));
+        assert!(has_time("10:42"));
+        assert!(!has_time("1:4"));
+    }
+}

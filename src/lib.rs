@@ -1,0 +1,145 @@
+//! ghirbal (غربال, "sieve") sifts crawled web pages: it splits each page into
+//! blocks and labels every block twice, by role (`body`, `chrome`, `nav`,
+//! `legal`, `ad`) and by language (`ar`, `en`, `mixed`, `other`, `none`).
+//!
+//! The pipeline, one module per stage:
+//! 1. [`input`] reads records (files, directories, JSON Lines, stdin) and
+//!    [`decode`] turns bytes into text that remembers its byte offsets;
+//! 2. [`segment`] cuts the text into [`page::Block`]s of a [`page::Page`];
+//! 3. [`lang`] identifies each block's language, spans and direction;
+//! 4. [`features`] turns each block and its neighbours into a sparse row
+//!    (after [`normalize`] folds the text);
+//! 5. [`model`] — a two-pass linear model — gives each block role probabilities;
+//! 6. [`output`] writes the results; [`eval`] scores them against gold labels
+//!    read by [`corpus`].
+//!
+//! ```
+//! let model = ghirbal::default_model().unwrap();
+//! let page = ghirbal::page_from_text("example", None, "عاجل\nOil prices climb as OPEC+ meets in Vienna to weigh output cuts for the coming months, delegates said on Wednesday.\n© 2025 Al Wadi. All rights reserved.".as_bytes());
+//! let labels = ghirbal::Classifier::new(model).classify(&page);
+//! assert_eq!(labels.len(), 3);
+//! assert_eq!(labels[0].lang.lang, ghirbal::Lang::Ar);
+//! assert_eq!(labels[1].role, ghirbal::Role::Body);
+//! ```
+
+pub mod corpus;
+pub mod decode;
+pub mod eval;
+pub mod features;
+pub mod input;
+pub mod io;
+pub mod label;
+pub mod lang;
+pub mod model;
+pub mod normalize;
+pub mod output;
+pub mod page;
+pub mod segment;
+
+pub use label::{Dir, Lang, Role};
+pub use lang::LangInfo;
+pub use model::{Model, ModelError};
+pub use page::{Block, Page, PageKind};
+
+use std::sync::OnceLock;
+
+/// The default model's JSON, compiled in from `models/default.json`.
+pub const DEFAULT_MODEL_JSON: &str = include_str!("../models/default.json");
+
+/// The embedded default model, parsed once.
+pub fn default_model() -> Result<&'static Model, &'static ModelError> {
+    static MODEL: OnceLock<Result<Model, ModelError>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| Model::from_json(DEFAULT_MODEL_JSON))
+        .as_ref()
+}
+
+/// Both labels of one block, with the evidence behind them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockLabel {
+    pub role: Role,
+    /// Role probabilities, in [`Role::ALL`] order.
+    pub scores: [f32; Role::COUNT],
+    pub lang: LangInfo,
+    pub dir: Dir,
+}
+
+/// A plain-text page from raw bytes: decoded (lossily if need be) and segmented.
+pub fn page_from_text(id: &str, url: Option<&str>, bytes: &[u8]) -> Page {
+    let d = decode::decode_text(bytes);
+    let blocks = segment::segment(&d.text);
+    Page {
+        id: id.to_string(),
+        url: url.map(str::to_string),
+        text: d.text,
+        blocks,
+        kind: PageKind::Text,
+        offsets: d.offsets,
+        lossy: d.lossy,
+        truncated: false,
+    }
+}
+
+/// A plain-text page from already decoded text.
+pub fn page_from_string(id: &str, url: Option<&str>, text: String) -> Page {
+    let blocks = segment::segment(&text);
+    Page {
+        id: id.to_string(),
+        url: url.map(str::to_string),
+        text,
+        blocks,
+        kind: PageKind::Text,
+        offsets: page::OffsetMap::identity(),
+        lossy: false,
+        truncated: false,
+    }
+}
+
+/// The language of every block of a page.
+pub fn identify_blocks(page: &Page) -> Vec<LangInfo> {
+    page.iter().map(|(_, t)| lang::identify(t)).collect()
+}
+
+/// Labels pages with one model; keeps its buffers between pages (one per thread).
+pub struct Classifier<'m> {
+    model: &'m Model,
+    extractor: features::Extractor,
+}
+
+impl<'m> Classifier<'m> {
+    pub fn new(model: &'m Model) -> Classifier<'m> {
+        Classifier {
+            model,
+            extractor: features::Extractor::new(),
+        }
+    }
+
+    /// The model's identity (`name@version`).
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// Role and language of every block of `page`.
+    pub fn classify(&mut self, page: &Page) -> Vec<BlockLabel> {
+        let langs = identify_blocks(page);
+        let rows = self.extractor.rows(page, &langs, &self.model.features);
+        let probs = self.model.predict_page(&rows);
+        langs
+            .into_iter()
+            .zip(probs)
+            .zip(page.iter())
+            .map(|((lang, scores), (_, text))| {
+                let best = scores
+                    .iter()
+                    .enumerate()
+                    .fold(0, |b, (i, &s)| if s > scores[b] { i } else { b });
+                BlockLabel {
+                    role: Role::ALL[best],
+                    scores,
+                    lang,
+                    dir: lang::direction(text),
+                }
+            })
+            .collect()
+    }
+}

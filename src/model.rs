@@ -1,0 +1,482 @@
+//! The role model: a two-pass multinomial logistic regression, its file
+//! format, training and prediction.
+//!
+//! In: feature rows ([`Row`]) of pages, and for training their gold roles.
+//! Out: a role probability distribution per block.
+//!
+//! Pass one sees a block's own features and its neighbours' shape; pass two
+//! sees the same plus pass one's role probabilities of the neighbouring blocks
+//! (a one-line sub-heading between two body paragraphs is body). Both passes
+//! are linear and fitted with `linfa-logistic` (L2-regularised) on `ndarray`
+//! matrices; pass two is fitted on out-of-fold pass-one probabilities, so it
+//! learns from the same kind of probabilities it will see on new pages.
+//!
+//! The model file is one self-contained JSON document with a format version,
+//! the label set, the feature configuration, both weight matrices and the
+//! training metadata; [`Model::from_json`] rejects anything inconsistent.
+
+use crate::features::{add_context_probs, FeatureConfig, Layout, Row};
+use crate::label::Role;
+use linfa::prelude::*;
+use linfa_logistic::MultiLogisticRegression;
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+/// Version of the model file format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// Value of the `format` field of every model file.
+pub const FORMAT_NAME: &str = "ghirbal-model";
+
+/// Why a model could not be loaded or trained.
+#[derive(Debug)]
+pub enum ModelError {
+    /// The file is not valid JSON or misses fields.
+    Parse(String),
+    /// The file is a ghirbal model of another format version.
+    Version { found: u32, expected: u32 },
+    /// Weight or feature sizes do not agree with the configuration.
+    Shape(String),
+    /// Training data unusable (empty, a role missing …).
+    Data(String),
+    /// The optimiser failed.
+    Fit(String),
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::Parse(m) => write!(f, "not a valid ghirbal model: {m}"),
+            ModelError::Version { found, expected } => write!(
+                f,
+                "model format version {found} is not supported (this ghirbal reads version {expected})"
+            ),
+            ModelError::Shape(m) => write!(f, "model is inconsistent: {m}"),
+            ModelError::Data(m) => write!(f, "cannot train: {m}"),
+            ModelError::Fit(m) => write!(f, "training failed: {m}"),
+            ModelError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// One linear layer: `scores = x · weights + intercept`, then softmax.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Linear {
+    pub n_features: usize,
+    /// Row-major `n_features × roles` matrix.
+    pub weights: Vec<f32>,
+    pub intercept: Vec<f32>,
+}
+
+impl Linear {
+    /// Role probabilities of one sparse row.
+    pub fn predict(&self, row: &Row) -> [f32; Role::COUNT] {
+        let mut s = [0.0f32; Role::COUNT];
+        s.copy_from_slice(&self.intercept[..Role::COUNT]);
+        for &(c, v) in &row.entries {
+            let base = c as usize * Role::COUNT;
+            if let Some(w) = self.weights.get(base..base + Role::COUNT) {
+                for k in 0..Role::COUNT {
+                    s[k] += w[k] * v;
+                }
+            }
+        }
+        softmax(&mut s);
+        s
+    }
+}
+
+fn softmax(s: &mut [f32; Role::COUNT]) {
+    let max = s.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0;
+    for v in s.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in s.iter_mut() {
+        *v /= sum;
+    }
+}
+
+/// How a model was trained: enough to tell two models apart and to redo it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TrainingInfo {
+    /// FNV-1a hash of the training pages' raw text and labels, in order.
+    pub data_fingerprint: String,
+    pub pages: usize,
+    pub blocks: usize,
+    /// Blocks per role in the training data, in role order.
+    pub role_counts: Vec<usize>,
+    pub seed: u64,
+    pub alpha: f64,
+    pub max_iterations: u64,
+    /// Folds used to produce pass two's out-of-fold training probabilities.
+    pub stack_folds: usize,
+    /// Cross-validation figures, when `--folds` was given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cross_validation: Option<serde_json::Value>,
+}
+
+/// A trained role model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub format: String,
+    pub version: u32,
+    pub name: String,
+    /// Role names, in column order.
+    pub roles: Vec<Role>,
+    pub features: FeatureConfig,
+    pub pass1: Linear,
+    pub pass2: Linear,
+    pub training: TrainingInfo,
+}
+
+/// Hyper-parameters of training.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainParams {
+    /// L2 penalty (the loss is summed over blocks).
+    pub alpha: f64,
+    pub max_iterations: u64,
+    pub stack_folds: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            alpha: 1.0,
+            max_iterations: 150,
+            stack_folds: 4,
+            seed: 42,
+        }
+    }
+}
+
+/// One page's feature rows and (for training) gold roles.
+#[derive(Debug, Clone)]
+pub struct PageRows {
+    pub rows: Vec<Row>,
+    pub roles: Vec<Role>,
+}
+
+impl Model {
+    /// `name@version`, as printed in the output's `model` field.
+    pub fn identity(&self) -> String {
+        format!("{}@{}", self.name, self.version)
+    }
+
+    /// Parse and validate a model file's text.
+    pub fn from_json(text: &str) -> Result<Model, ModelError> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<String>,
+            version: Option<u32>,
+        }
+        let head: Head =
+            serde_json::from_str(text).map_err(|e| ModelError::Parse(e.to_string()))?;
+        if head.format.as_deref() != Some(FORMAT_NAME) {
+            return Err(ModelError::Parse(format!(
+                "the \"format\" field is {:?}, expected {FORMAT_NAME:?}",
+                head.format.unwrap_or_default()
+            )));
+        }
+        let version = head
+            .version
+            .ok_or_else(|| ModelError::Parse("missing \"version\"".into()))?;
+        if version != FORMAT_VERSION {
+            return Err(ModelError::Version {
+                found: version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        let m: Model = serde_json::from_str(text).map_err(|e| ModelError::Parse(e.to_string()))?;
+        m.validate()?;
+        Ok(m)
+    }
+
+    /// Read a model file; errors name the file.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ModelError::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot read model {}: {e}", path.display()),
+            ))
+        })?;
+        Model::from_json(&text)
+    }
+
+    fn validate(&self) -> Result<(), ModelError> {
+        if self.roles != Role::ALL {
+            return Err(ModelError::Shape(format!(
+                "roles are {:?}, this build expects {:?}",
+                self.roles,
+                Role::ALL
+            )));
+        }
+        if self.features.hash_bits > 24 || self.features.hash_bits < 4 {
+            return Err(ModelError::Shape(format!(
+                "hash_bits {} out of range 4..=24",
+                self.features.hash_bits
+            )));
+        }
+        if self.features.normalization != crate::normalize::NORMALIZATION {
+            return Err(ModelError::Shape(format!(
+                "normalization {:?} is unknown to this build (it has {:?})",
+                self.features.normalization,
+                crate::normalize::NORMALIZATION
+            )));
+        }
+        let l = self.features.layout();
+        for (name, lin, want) in [("pass1", &self.pass1, l.pass1), ("pass2", &self.pass2, l.pass2)] {
+            if lin.n_features != want {
+                return Err(ModelError::Shape(format!(
+                    "{name} has {} features, the feature configuration gives {want}",
+                    lin.n_features
+                )));
+            }
+            if lin.weights.len() != want * Role::COUNT || lin.intercept.len() != Role::COUNT {
+                return Err(ModelError::Shape(format!(
+                    "{name} has {} weights and {} intercepts, expected {} and {}",
+                    lin.weights.len(),
+                    lin.intercept.len(),
+                    want * Role::COUNT,
+                    Role::COUNT
+                )));
+            }
+            if !lin.weights.iter().chain(&lin.intercept).all(|w| w.is_finite()) {
+                return Err(ModelError::Shape(format!("{name} has non-finite weights")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON text of the model (deterministic).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string(self).expect("model serialises");
+        s.push('\n');
+        s
+    }
+
+    /// Write the model atomically: a temporary file in the same directory,
+    /// flushed, then renamed over `path`.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        crate::io::write_atomic(path, self.to_json().as_bytes())
+    }
+
+    /// Role probabilities of every block of one page.
+    pub fn predict_page(&self, rows: &[Row]) -> Vec<[f32; Role::COUNT]> {
+        let layout = self.features.layout();
+        let p1: Vec<_> = rows.iter().map(|r| self.pass1.predict(r)).collect();
+        (0..rows.len())
+            .map(|i| self.pass2.predict(&add_context_probs(&rows[i], &p1, i, &layout)))
+            .collect()
+    }
+
+    /// Fit a model on pages' rows.
+    pub fn fit(
+        name: &str,
+        cfg: &FeatureConfig,
+        pages: &[PageRows],
+        params: &TrainParams,
+        mut progress: impl FnMut(&str),
+    ) -> Result<Model, ModelError> {
+        let layout = cfg.layout();
+        let blocks: usize = pages.iter().map(|p| p.rows.len()).sum();
+        if blocks == 0 {
+            return Err(ModelError::Data("no labelled blocks".into()));
+        }
+        let mut role_counts = vec![0usize; Role::COUNT];
+        for p in pages {
+            for r in &p.roles {
+                role_counts[r.index()] += 1;
+            }
+        }
+        let all: Vec<usize> = (0..pages.len()).collect();
+        progress("pass 1");
+        let pass1 = fit_linear(pages, &all, layout.pass1, params, |p, _| p.rows.clone())?;
+        // Out-of-fold pass-one probabilities for pass two.
+        let folds = params.stack_folds.max(2).min(pages.len().max(1));
+        let assignment = fold_assignment(pages.len(), folds, params.seed);
+        let mut oof: Vec<Vec<[f32; Role::COUNT]>> = vec![Vec::new(); pages.len()];
+        if pages.len() >= 2 {
+            for f in 0..folds {
+                progress(&format!("stacking fold {}/{}", f + 1, folds));
+                let train: Vec<usize> = all.iter().copied().filter(|&i| assignment[i] != f).collect();
+                let held: Vec<usize> = all.iter().copied().filter(|&i| assignment[i] == f).collect();
+                if held.is_empty() {
+                    continue;
+                }
+                let fold_model = match fit_linear(pages, &train, layout.pass1, params, |p, _| p.rows.clone()) {
+                    Ok(m) => m,
+                    // A fold missing a role: fall back to the full pass one.
+                    Err(ModelError::Data(_)) => pass1.clone(),
+                    Err(e) => return Err(e),
+                };
+                for &i in &held {
+                    oof[i] = pages[i].rows.iter().map(|r| fold_model.predict(r)).collect();
+                }
+            }
+        } else {
+            oof[0] = pages[0].rows.iter().map(|r| pass1.predict(r)).collect();
+        }
+        progress("pass 2");
+        let pass2 = fit_linear(pages, &all, layout.pass2, params, |p, pi| {
+            p.rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| add_context_probs(r, &oof[pi], i, &layout))
+                .collect()
+        })?;
+        Ok(Model {
+            format: FORMAT_NAME.to_string(),
+            version: FORMAT_VERSION,
+            name: name.to_string(),
+            roles: Role::ALL.to_vec(),
+            features: cfg.clone(),
+            pass1,
+            pass2,
+            training: TrainingInfo {
+                data_fingerprint: String::new(),
+                pages: pages.len(),
+                blocks,
+                role_counts,
+                seed: params.seed,
+                alpha: params.alpha,
+                max_iterations: params.max_iterations,
+                stack_folds: folds,
+                cross_validation: None,
+            },
+        })
+    }
+
+    /// The layout of this model's features.
+    pub fn layout(&self) -> Layout {
+        self.features.layout()
+    }
+}
+
+/// Deterministic assignment of `n` groups to `k` folds: a seeded shuffle, then
+/// round robin.
+pub fn fold_assignment(n: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut state = seed ^ 0x9E3779B97F4A7C15;
+    for i in (1..n).rev() {
+        state = splitmix(state);
+        let j = (state % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    let mut out = vec![0; n];
+    for (pos, &g) in order.iter().enumerate() {
+        out[g] = pos % k.max(1);
+    }
+    out
+}
+
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E3779B97F4A7C15);
+    let mut x = z;
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D049BB133111EB);
+    x ^ (x >> 31)
+}
+
+/// Fit one linear layer on the rows of `pages[idx]` produced by `rows_of`.
+fn fit_linear(
+    pages: &[PageRows],
+    idx: &[usize],
+    n_features: usize,
+    params: &TrainParams,
+    rows_of: impl Fn(&PageRows, usize) -> Vec<Row>,
+) -> Result<Linear, ModelError> {
+    let n: usize = idx.iter().map(|&i| pages[i].rows.len()).sum();
+    if n == 0 {
+        return Err(ModelError::Data("no labelled blocks".into()));
+    }
+    let mut x = Array2::<f32>::zeros((n, n_features));
+    let mut y = Array1::<usize>::zeros(n);
+    let mut r = 0;
+    let mut present = [false; Role::COUNT];
+    for &pi in idx {
+        let page = &pages[pi];
+        for (row, role) in rows_of(page, pi).iter().zip(&page.roles) {
+            for &(c, v) in &row.entries {
+                let c = c as usize;
+                if c >= n_features {
+                    return Err(ModelError::Shape(format!(
+                        "feature column {c} beyond {n_features} columns"
+                    )));
+                }
+                x[[r, c]] += v;
+            }
+            y[r] = role.index();
+            present[role.index()] = true;
+            r += 1;
+        }
+    }
+    if let Some(k) = present.iter().position(|p| !p) {
+        return Err(ModelError::Data(format!(
+            "no block labelled {:?} among {} blocks; every role needs examples",
+            Role::ALL[k].as_str(),
+            n
+        )));
+    }
+    let data = Dataset::new(x, y);
+    let fitted = MultiLogisticRegression::<f32>::default()
+        .alpha(params.alpha as f32)
+        .max_iterations(params.max_iterations)
+        .gradient_tolerance(1e-3)
+        .fit(&data)
+        .map_err(|e| ModelError::Fit(e.to_string()))?;
+    // linfa orders classes by value; ours are 0..COUNT, all present.
+    let classes = fitted.classes();
+    debug_assert_eq!(classes, (0..Role::COUNT).collect::<Vec<_>>().as_slice());
+    let w = fitted.params();
+    let mut weights = vec![0.0f32; n_features * Role::COUNT];
+    for f in 0..n_features {
+        for (k, &cls) in classes.iter().enumerate() {
+            weights[f * Role::COUNT + cls] = w[[f, k]];
+        }
+    }
+    let mut intercept = vec![0.0f32; Role::COUNT];
+    for (k, &cls) in classes.iter().enumerate() {
+        intercept[cls] = fitted.intercept()[k];
+    }
+    Ok(Linear {
+        n_features,
+        weights,
+        intercept,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_are_deterministic_and_balanced() {
+        let a = fold_assignment(10, 3, 7);
+        assert_eq!(a, fold_assignment(10, 3, 7));
+        assert_ne!(a, fold_assignment(10, 3, 8));
+        for f in 0..3 {
+            let c = a.iter().filter(|&&x| x == f).count();
+            assert!((3..=4).contains(&c));
+        }
+    }
+
+    #[test]
+    fn rejects_other_versions_and_garbage() {
+        assert!(matches!(
+            Model::from_json(r#"{"format":"ghirbal-model","version":99}"#),
+            Err(ModelError::Version { found: 99, .. })
+        ));
+        assert!(matches!(Model::from_json("{not json"), Err(ModelError::Parse(_))));
+        assert!(matches!(
+            Model::from_json(r#"{"format":"other","version":1}"#),
+            Err(ModelError::Parse(_))
+        ));
+    }
+}

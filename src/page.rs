@@ -1,0 +1,139 @@
+//! Pages and blocks: the shared currency of every pipeline stage.
+//!
+//! In: nothing (plain data types). Out: [`Page`], a decoded document with its
+//! [`Block`]s; every input reader (text, JSON Lines, and later HTML/WARC/WET)
+//! produces a `Page`, and every later stage reads one.
+
+/// What kind of input a page came from; features that only exist for one kind
+/// (HTML structure) are absent for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Text,
+    Html,
+}
+
+/// One decoded document.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// File path or record id, copied to the output.
+    pub id: String,
+    /// Target URI when the input carries one.
+    pub url: Option<String>,
+    /// The decoded text; block offsets index into it.
+    pub text: String,
+    /// Blocks in reading order, non-overlapping, each a non-empty slice of `text`.
+    pub blocks: Vec<Block>,
+    pub kind: PageKind,
+    /// Maps offsets in `text` back to offsets in the original input bytes.
+    pub offsets: OffsetMap,
+    /// Some input bytes were not valid UTF-8 and were replaced by U+FFFD.
+    pub lossy: bool,
+    /// The input was longer than the page-size limit and was cut.
+    pub truncated: bool,
+}
+
+impl Page {
+    /// The text of block `i`.
+    pub fn block_text(&self, i: usize) -> &str {
+        let b = &self.blocks[i];
+        &self.text[b.start..b.end]
+    }
+
+    /// Iterate over `(block, text)` pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (&Block, &str)> {
+        self.blocks.iter().map(|b| (b, &self.text[b.start..b.end]))
+    }
+}
+
+/// A block: the smallest unit that carries one role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Byte offset of the first character in [`Page::text`].
+    pub start: usize,
+    /// Byte offset one past the last character in [`Page::text`].
+    pub end: usize,
+    /// Number of raw lines the block spans.
+    pub lines: u32,
+    /// Markup context, for blocks read from HTML.
+    pub structure: Option<Box<Structure>>,
+}
+
+impl Block {
+    pub fn new(start: usize, end: usize, lines: u32) -> Block {
+        Block {
+            start,
+            end,
+            lines,
+            structure: None,
+        }
+    }
+}
+
+/// Where an HTML block sits in its document; turned into structural features.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Structure {
+    /// Tag names from the root to the block element, e.g. `["body","div","ul","li"]`.
+    pub tag_path: Vec<String>,
+    /// Nearest landmark ancestor (`nav`, `header`, `footer`, `aside`, `main`, `article`, `form`).
+    pub landmark: Option<String>,
+    /// Lower-cased `class`/`id` tokens of the element and its ancestors.
+    pub class_tokens: Vec<String>,
+    /// Characters inside `<a>` over characters of the block.
+    pub link_density: f32,
+    /// 1–6 for headings, 0 otherwise.
+    pub heading: u8,
+    pub is_list_item: bool,
+    pub is_table_cell: bool,
+    /// The element's (inherited) `dir` attribute.
+    pub dir_attr: Option<String>,
+    /// The element's (inherited) `lang` attribute.
+    pub lang_attr: Option<String>,
+    /// Text characters over markup characters of the enclosing container.
+    pub container_text_density: f32,
+}
+
+/// Sorted anchor points `(decoded, original)`: at each anchor the two offsets
+/// are known to correspond, and between anchors both advance together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OffsetMap {
+    anchors: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    /// The identity map (the text is the input bytes).
+    pub fn identity() -> OffsetMap {
+        OffsetMap::default()
+    }
+
+    /// Add an anchor; anchors must be pushed in increasing order.
+    pub fn push(&mut self, decoded: usize, original: usize) {
+        self.anchors.push((decoded, original));
+    }
+
+    /// The original-input offset of a decoded-text offset.
+    pub fn original(&self, decoded: usize) -> usize {
+        let i = self.anchors.partition_point(|&(d, _)| d <= decoded);
+        if i == 0 {
+            return decoded;
+        }
+        let (d, o) = self.anchors[i - 1];
+        o + (decoded - d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_map_interpolates_between_anchors() {
+        let mut m = OffsetMap::identity();
+        assert_eq!(m.original(7), 7);
+        m.push(3, 3); // U+FFFD (3 bytes) stands for 1 invalid byte
+        m.push(6, 4);
+        assert_eq!(m.original(2), 2);
+        assert_eq!(m.original(3), 3);
+        assert_eq!(m.original(6), 4);
+        assert_eq!(m.original(10), 8);
+    }
+}

@@ -1,0 +1,173 @@
+//! Segmenter for plain text (Common Crawl WET style).
+//!
+//! In: the decoded text of a page. Out: its [`Block`]s in order.
+//!
+//! Rules, in the words of `LABELS.md`:
+//! - every line with visible characters starts a block of its own: blocks are
+//!   separated by line breaks, blank lines, or lines holding only whitespace
+//!   (NBSP included) and invisible marks (BOM, bidi controls, zero-width);
+//! - an indented line (starting with whitespace) continues the block above it;
+//! - consecutive lines of one word each (a headline broken one word per line,
+//!   a menu one item per line) form one block.
+//!
+//! A block starts at its first and ends after its last visible character, so
+//! every visible character of the page belongs to exactly one block.
+
+use crate::page::Block;
+
+/// Longest line, in characters, that still counts as "one word".
+const MAX_WORD_LINE_CHARS: usize = 40;
+
+/// Whitespace, or a mark that is invisible on its own: it neither makes a line
+/// non-blank nor starts or ends a block.
+pub fn is_ignorable(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{FEFF}' | '\u{00AD}' | '\u{061C}' | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}')
+}
+
+/// One raw line's visible content.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    /// Visible content `[start, end)`; `start == end` for a blank line.
+    start: usize,
+    end: usize,
+    indented: bool,
+    one_word: bool,
+}
+
+fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
+    let s = &text[line_start..line_end];
+    let mut first = None;
+    let mut last = 0;
+    let mut inner_space = false;
+    let mut letters = false;
+    let mut chars = 0usize;
+    let mut pending_space = false;
+    for (i, c) in s.char_indices() {
+        if is_ignorable(c) {
+            if first.is_some() && c.is_whitespace() {
+                pending_space = true;
+            }
+            continue;
+        }
+        if first.is_none() {
+            first = Some(i);
+        }
+        if pending_space {
+            inner_space = true;
+            pending_space = false;
+        }
+        letters |= c.is_alphabetic();
+        chars += 1;
+        last = i + c.len_utf8();
+    }
+    match first {
+        None => Line {
+            start: line_end,
+            end: line_end,
+            indented: false,
+            one_word: false,
+        },
+        Some(f) => Line {
+            start: line_start + f,
+            end: line_start + last,
+            indented: s.chars().next().is_some_and(char::is_whitespace),
+            one_word: !inner_space && letters && chars <= MAX_WORD_LINE_CHARS,
+        },
+    }
+}
+
+/// Split a plain-text page into blocks.
+pub fn segment(text: &str) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    // State of the open block: whether the previous raw line belongs to it, and
+    // whether all its lines are one-word lines.
+    let mut open = false;
+    let mut open_is_word_run = false;
+    let mut line_start = 0;
+    let bytes = text.as_bytes();
+    while line_start <= text.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[line_start..])
+            .map(|i| line_start + i)
+            .unwrap_or(text.len());
+        let line = scan_line(text, line_start, line_end);
+        if line.start == line.end {
+            open = false;
+        } else {
+            let joins = open
+                && match blocks.last() {
+                    Some(_) if open_is_word_run => line.one_word || line.indented,
+                    Some(_) => line.indented,
+                    None => false,
+                };
+            if joins {
+                let b = blocks.last_mut().expect("open block exists");
+                b.end = line.end;
+                b.lines += 1;
+                open_is_word_run &= line.one_word;
+            } else {
+                blocks.push(Block::new(line.start, line.end, 1));
+                open_is_word_run = line.one_word;
+            }
+            open = true;
+        }
+        if line_end == text.len() {
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<&str> {
+        segment(t).iter().map(|b| &t[b.start..b.end]).collect()
+    }
+
+    #[test]
+    fn consecutive_lines_are_separate_blocks() {
+        let t = "© 2025 Al Wadi\r\nجميع الحقوق محفوظة\nPrivacy Policy\n\n\u{00A0}\nTerms of use";
+        assert_eq!(
+            texts(t),
+            vec!["© 2025 Al Wadi", "جميع الحقوق محفوظة", "Privacy Policy", "Terms of use"]
+        );
+    }
+
+    #[test]
+    fn indented_continuation_joins() {
+        let t = "First line of a paragraph\n   continues here\nNext block";
+        assert_eq!(
+            texts(t),
+            vec!["First line of a paragraph\n   continues here", "Next block"]
+        );
+    }
+
+    #[test]
+    fn one_word_lines_form_one_block() {
+        let t = "Oil prices climb as OPEC+ meets\nOil\nprices\nclimb\nShare this\nعاجل";
+        let b = segment(t);
+        assert_eq!(&t[b[1].start..b[1].end], "Oil\nprices\nclimb");
+        assert_eq!(b[1].lines, 3);
+        assert_eq!(b.len(), 4);
+    }
+
+    #[test]
+    fn bidi_marks_and_bom_are_not_content() {
+        let t = "\u{FEFF}\u{200F}عاجل\u{200F}\n\u{200E}\n12/03/2025";
+        assert_eq!(texts(t), vec!["عاجل", "12/03/2025"]);
+    }
+
+    #[test]
+    fn empty_and_blank_pages_have_no_blocks() {
+        assert!(segment("").is_empty());
+        assert!(segment(" \n\t\n\u{00A0}\r\n").is_empty());
+    }
+}
