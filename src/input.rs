@@ -50,15 +50,26 @@ enum Source {
 pub struct Records {
     pending: std::collections::VecDeque<Source>,
     current: Option<(String, Box<dyn BufRead + Send>, usize)>,
+    /// Bytes read of one file page at most (one more, to know it was longer).
+    max_page_bytes: usize,
+    /// Longest JSON Lines record accepted.
+    max_line_bytes: usize,
 }
 
 impl Records {
-    /// Records of `inputs` (`-` is standard input).
+    /// Records of `inputs` (`-` is standard input), with the default limits.
     pub fn open(inputs: &[String]) -> Records {
+        Records::open_with(inputs, &crate::page::Limits::default())
+    }
+
+    /// Records of `inputs`; a file page is read up to `max_page_bytes` (the
+    /// rest is left unread and the page flagged truncated later); a JSON Lines
+    /// record longer than twice that (JSON escapes) is an error record.
+    pub fn open_with(inputs: &[String], limits: &crate::page::Limits) -> Records {
         let mut pending = std::collections::VecDeque::new();
         for i in inputs {
             if i == "-" {
-                pending.push_back(stdin_source());
+                pending.push_back(stdin_source(limits.max_page_bytes));
                 continue;
             }
             let p = Path::new(i);
@@ -77,8 +88,57 @@ impl Records {
         Records {
             pending,
             current: None,
+            max_page_bytes: limits.max_page_bytes,
+            max_line_bytes: limits
+                .max_page_bytes
+                .saturating_mul(2)
+                .saturating_add(1 << 16),
         }
     }
+}
+
+/// Read one line into `buf`, keeping at most `cap` bytes; the rest of an
+/// over-long line is consumed and dropped. Returns bytes consumed and whether
+/// the line was cut.
+fn read_line_bounded(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut cut = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((consumed, cut));
+        }
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = cap.saturating_sub(buf.len());
+        if take > room {
+            cut = true;
+        }
+        buf.extend_from_slice(&chunk[..take.min(room)]);
+        r.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, cut));
+        }
+    }
+}
+
+/// Read a file's first `max + 1` bytes.
+fn read_capped(p: &Path, max: usize) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(p)?;
+    let mut bytes = Vec::new();
+    f.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn file_source(p: PathBuf) -> Source {
@@ -93,7 +153,7 @@ fn file_source(p: PathBuf) -> Source {
     }
 }
 
-fn stdin_source() -> Source {
+fn stdin_source(max_page_bytes: usize) -> Source {
     let mut r = BufReader::with_capacity(1 << 20, std::io::stdin());
     // Peek: JSON Lines starts with `{` (after whitespace); anything else is one page.
     let is_jsonl = loop {
@@ -114,7 +174,7 @@ fn stdin_source() -> Source {
         Source::Jsonl("-".into(), Box::new(r))
     } else {
         let mut bytes = Vec::new();
-        match r.read_to_end(&mut bytes) {
+        match r.take(max_page_bytes as u64 + 1).read_to_end(&mut bytes) {
             Ok(_) => Source::Page("-".into(), bytes),
             Err(e) => Source::Broken("-".into(), format!("cannot read standard input: {e}")),
         }
@@ -161,13 +221,19 @@ impl Iterator for Records {
         loop {
             if let Some((name, reader, lineno)) = self.current.as_mut() {
                 let mut line = Vec::new();
-                match reader.read_until(b'\n', &mut line) {
-                    Ok(0) => {
+                match read_line_bounded(reader.as_mut(), &mut line, self.max_line_bytes) {
+                    Ok((0, _)) => {
                         self.current = None;
                         continue;
                     }
-                    Ok(_) => {
+                    Ok((_, cut)) => {
                         *lineno += 1;
+                        if cut {
+                            return Some(Record::error(
+                                format!("{name}:{lineno}"),
+                                format!("record longer than {} bytes", self.max_line_bytes),
+                            ));
+                        }
                         if line.iter().all(u8::is_ascii_whitespace) {
                             continue;
                         }
@@ -186,7 +252,7 @@ impl Iterator for Records {
             match self.pending.pop_front()? {
                 Source::File(p) => {
                     let id = p.display().to_string();
-                    return Some(match std::fs::read(&p) {
+                    return Some(match read_capped(&p, self.max_page_bytes) {
                         Ok(b) => Record {
                             id,
                             url: None,

@@ -471,3 +471,33 @@ fn arguments_errors_exit_2() {
     let o = run(&["classify", "--format", "xml", "x"], b"");
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn limits_cut_pages_and_flag_them() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("big.txt");
+    let mut page = String::new();
+    for i in 0..200 {
+        page.push_str(&format!("Line number {i} of a long page with words\n"));
+    }
+    std::fs::write(&p, &page).unwrap();
+    let o = run(
+        &["classify", p.to_str().unwrap(), "--max-page-bytes", "1000"],
+        b"",
+    );
+    assert!(o.status.success());
+    let l = &json_lines(&o)[0];
+    assert_eq!(l["truncated"], true);
+    let last_end = l["blocks"].as_array().unwrap().last().unwrap()["end"]
+        .as_u64()
+        .unwrap();
+    assert!(last_end <= 1000);
+    let o = run(&["classify", p.to_str().unwrap(), "--max-blocks", "5"], b"");
+    let l = &json_lines(&o)[0];
+    assert_eq!(l["truncated"], true);
+    assert_eq!(l["blocks"].as_array().unwrap().len(), 5);
+    let o = run(&["classify", p.to_str().unwrap()], b"");
+    let l = &json_lines(&o)[0];
+    assert!(l.get("truncated").is_none());
+    assert_eq!(l["blocks"].as_array().unwrap().len(), 200);
+}
