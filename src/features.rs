@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 3;
+pub const FEATURE_SET: u32 = 4;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +41,7 @@ impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
             feature_set: FEATURE_SET,
-            hash_bits: 11,
+            hash_bits: 13,
             char_ngrams: (3, 4),
             word_ngrams: (1, 2),
             normalization: NORMALIZATION.to_string(),
@@ -123,6 +123,9 @@ pub const OWN: &[&str] = &[
     "copy_inside_other",
     "copy_contains_other",
     "copy_of_earlier",
+    "title_like",
+    "ln_title_run",
+    "has_header_above",
 ];
 
 /// Dense features of a neighbour, copied into the block's row.
@@ -321,12 +324,14 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let mut latin_words = 0usize;
     let mut capitalised = 0usize;
     for w in text.split_whitespace() {
-        if !w.chars().any(|c| c.is_alphanumeric()) {
+        if !w.chars().any(is_word_char) {
             continue;
         }
         words += 1;
         word_chars += w.chars().count();
-        let first = w.chars().find(|c| c.is_alphabetic());
+        let first = w
+            .chars()
+            .find(|&c| is_word_char(c) && crate::lang::script(c) != crate::lang::Script::Digit);
         if let Some(f) = first {
             if crate::lang::script(f) == crate::lang::Script::Latin {
                 latin_words += 1;
@@ -416,7 +421,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let mut word_text = String::new();
     if words <= MAX_COPY_WORDS {
         word_text.push(' ');
-        for w in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        for w in folded.split(|c: char| !(is_word_char(c) || c == '\'')) {
             if !w.is_empty() {
                 word_text.push_str(w);
                 word_text.push(' ');
@@ -430,6 +435,45 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
         chars,
         text_hash,
         word_text,
+    }
+}
+
+/// Letters and digits, fast for ASCII and Arabic (the common cases), exact
+/// (Unicode `Alphabetic`/`Numeric`) for the rest.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match crate::lang::script(c) {
+        crate::lang::Script::Arabic | crate::lang::Script::Latin | crate::lang::Script::Digit => {
+            true
+        }
+        crate::lang::Script::ArabicJoiner => {
+            matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+        }
+        crate::lang::Script::Hebrew | crate::lang::Script::OtherLetter => true,
+        crate::lang::Script::Other => c.is_alphanumeric(),
+    }
+}
+
+/// Counts keyed by values that are already hashes: no need to hash them again.
+type HashCounts = HashMap<u64, u32, std::hash::BuildHasherDefault<IdentityHasher>>;
+
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
     }
 }
 
@@ -453,12 +497,13 @@ fn mark_copies(facts: &mut [Facts]) {
         .take(400)
         .collect();
     for &i in &short {
+        let finder = memchr::memmem::Finder::new(facts[i].word_text.as_bytes()).into_owned();
         for &j in &short {
             if i == j || facts[i].text_hash == facts[j].text_hash {
                 continue;
             }
             if facts[j].word_text.len() > facts[i].word_text.len()
-                && facts[j].word_text.contains(facts[i].word_text.as_str())
+                && finder.find(facts[j].word_text.as_bytes()).is_some()
             {
                 facts[i].dense[inside] = 1.0;
                 facts[j].dense[contains] = 1.0;
@@ -469,6 +514,40 @@ fn mark_copies(facts: &mut [Facts]) {
                 }
             }
         }
+    }
+}
+
+/// How far above a block its section header may be, in blocks.
+const HEADER_REACH: usize = 8;
+
+/// Title-like blocks (3–16 words, one line, no sentence end) and the length of
+/// the run of title-like blocks each belongs to: lists of headlines are
+/// navigation or promoted content, paragraphs are not.
+fn mark_title_runs(facts: &mut [Facts]) {
+    let like: Vec<bool> = facts
+        .iter()
+        .map(|f| {
+            (3..=16).contains(&f.words)
+                && f.dense[col!("ends_terminal")] == 0.0
+                && f.dense[col!("ln_lines")] == 0.0
+        })
+        .collect();
+    let mut i = 0;
+    while i < facts.len() {
+        if !like[i] {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < facts.len() && like[j] {
+            j += 1;
+        }
+        let v = ((j - i) as f32).ln() / 2.0;
+        for f in &mut facts[i..j] {
+            f.dense[col!("title_like")] = 1.0;
+            f.dense[col!("ln_title_run")] = v;
+        }
+        i = j;
     }
 }
 
@@ -541,6 +620,7 @@ impl Extractor {
         let mut facts = Vec::with_capacity(n);
         let mut hashed: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
         let mut dirs_mixed = Vec::with_capacity(n);
+        let mut heads: Vec<Vec<u32>> = Vec::with_capacity(n);
         for (i, (b, text)) in page.iter().enumerate() {
             self.folded.clear();
             fold_into(text, &mut self.folded);
@@ -551,13 +631,14 @@ impl Extractor {
             dirs_mixed.push(langs[i].words.arabic > 0 && langs[i].words.latin > 0);
             let mut h = Vec::new();
             self.hash_text(cfg, &layout, &mut h);
+            heads.push(self.header_hashes(&layout));
             if let Some(s) = b.structure.as_deref() {
                 hash_structure(s, &layout, &mut h);
             }
             hashed.push(h);
         }
         // Page-level facts.
-        let mut repeats: HashMap<u64, u32> = HashMap::new();
+        let mut repeats = HashCounts::default();
         for f in &facts {
             *repeats.entry(f.text_hash).or_default() += 1;
         }
@@ -586,7 +667,8 @@ impl Extractor {
             .filter(|&i| facts[i].words >= cfg.long_block_words)
             .collect();
         mark_copies(&mut facts);
-        let mut seen: HashMap<u64, u32> = HashMap::new();
+        mark_title_runs(&mut facts);
+        let mut seen = HashCounts::default();
         let mut chars_before = 0usize;
         for i in 0..n {
             let f = &mut facts[i];
@@ -650,9 +732,45 @@ impl Extractor {
                 }
             }
             row.entries.extend_from_slice(&hashed[i]);
+            // The section this block sits in: words of the nearest short,
+            // header-like block above it (a "Most read" or "Sponsored" heading
+            // colours the list under it).
+            if let Some(j) = (i.saturating_sub(HEADER_REACH)..i)
+                .rev()
+                .find(|&j| !heads[j].is_empty())
+            {
+                row.push(col!("has_header_above"), 1.0);
+                let w = 0.5 / (heads[j].len() as f32).sqrt();
+                for &c in &heads[j] {
+                    row.entries.push((c, w));
+                }
+            }
             rows.push(row);
         }
         rows
+    }
+
+    /// Hashed words of `self.folded` in the header namespace, when the block
+    /// looks like a section header (1–5 words, no sentence end); else empty.
+    fn header_hashes(&self, layout: &Layout) -> Vec<u32> {
+        let text = self.folded.trim_end();
+        if text.ends_with(|c: char| is_terminal(c) || c == ',' || c == '،') {
+            return Vec::new();
+        }
+        let words: Vec<&str> = text
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() || words.len() > 5 {
+            return Vec::new();
+        }
+        let mask = (layout.hash_size - 1) as u64;
+        words
+            .iter()
+            .map(|w| {
+                layout.hash_base as u32 + (Fnv::new(50).bytes(w.as_bytes()).finish() & mask) as u32
+            })
+            .collect()
     }
 
     /// Hashed word n-grams and character n-grams of `self.folded`.
@@ -661,7 +779,7 @@ impl Extractor {
         self.tokens.clear();
         let mut start = None;
         for (i, c) in text.char_indices() {
-            let word_char = c.is_alphanumeric() || c == '\'';
+            let word_char = is_word_char(c) || c == '\'';
             match (word_char, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {

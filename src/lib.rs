@@ -15,12 +15,19 @@
 //!
 //! ```
 //! let model = ghirbal::default_model().unwrap();
-//! let page = ghirbal::page_from_text("example", None, "عاجل\nOil prices climb as OPEC+ meets in Vienna to weigh output cuts for the coming months, delegates said on Wednesday.\n© 2025 Al Wadi. All rights reserved.".as_bytes());
+//! let text = "عاجل\n\
+//!     الرئيسية | اقتصاد | رياضة\n\
+//!     Oil prices climb as OPEC+ meets in Vienna\n\
+//!     Oil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.\n\
+//!     Advertisement\n\
+//!     © 2025 Al Wadi. All rights reserved.";
+//! let page = ghirbal::page_from_text("example", None, text.as_bytes());
 //! let labels = ghirbal::Classifier::new(model).classify(&page);
-//! assert_eq!(labels.len(), 3);
+//! assert_eq!(labels.len(), 6);
 //! assert_eq!(labels[0].lang.lang, ghirbal::Lang::Ar);
-//! assert_eq!(labels[1].role, ghirbal::Role::Body);
-//! ```
+//! assert_eq!(labels[3].role, ghirbal::Role::Body);
+//! assert_eq!(labels[4].role, ghirbal::Role::Ad);
+//! //! ```
 
 pub mod corpus;
 pub mod decode;

@@ -151,7 +151,7 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alpha: 1.0,
+            alpha: 0.3,
             max_iterations: 100,
             stack_folds: 3,
             seed: 42,

@@ -13,6 +13,7 @@
 //! A block starts at its first and ends after its last visible character, so
 //! every visible character of the page belongs to exactly one block.
 
+use crate::lang::Script;
 use crate::page::{Block, Limits};
 
 /// Longest line, in characters, that still counts as "one word".
@@ -62,7 +63,10 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
             inner_space = true;
             pending_space = false;
         }
-        letters |= c.is_alphabetic();
+        letters |= matches!(
+            crate::lang::script(c),
+            Script::Arabic | Script::Latin | Script::Hebrew | Script::OtherLetter
+        );
         chars += 1;
         last = i + c.len_utf8();
     }

@@ -501,3 +501,57 @@ fn limits_cut_pages_and_flag_them() {
     assert!(l.get("truncated").is_none());
     assert_eq!(l["blocks"].as_array().unwrap().len(), 200);
 }
+
+#[test]
+fn broken_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = bin()
+        .args(["classify", "-", "--batch", "16"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for i in 0..3000 {
+            let line = format!("{{\"id\":\"{i}\",\"text\":\"عاجل\\nOil prices climb\"}}\n");
+            if input.write_all(line.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.starts_with("{\"id\":\"0\""));
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+}
+
+#[test]
+fn killed_training_leaves_the_previous_model_intact() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("model.json");
+    std::fs::write(&out, b"previous model").unwrap();
+    let train = root().join("training-data/train");
+    let mut child = bin()
+        .args([
+            "train",
+            train.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous model");
+}
