@@ -10,9 +10,10 @@
 //! filters by role, language and mistakes.
 //!
 //! After layout, the script records facts about what the browser drew in the
-//! `data-layout` attribute of `<body>` (blocks, right-to-left blocks whose
-//! first letter sits at the right edge, heatmap cells …), so a headless
-//! browser test can check the rendering from a DOM dump.
+//! `data-layout` attribute of `<body>` (blocks; blocks that start with an
+//! Arabic letter, how many of them are laid out right to left and start at
+//! the right edge; the same for Latin and left to right; heatmap cells …), so
+//! a headless browser test can check the rendering from a DOM dump.
 
 use super::{fig, Evaluation, ViewBlock, ViewPage};
 use crate::eval::{Reliability, Report};
@@ -124,7 +125,7 @@ Array.prototype.forEach.call(document.querySelectorAll('svg .cell[data-gold]'),f
     $('viewer').scrollIntoView();});
 });
 function facts(){
-  var f={blocks:blocks.length,pages:pages.length,errors:0,rtl:0,rtlRight:0,ltr:0,ltrLeft:0,
+  var f={blocks:blocks.length,pages:pages.length,errors:0,arabicFirst:0,rtl:0,rtlRight:0,latinFirst:0,ltr:0,ltrLeft:0,blockTextDirDiffer:0,
     heatmapCells:document.querySelectorAll('svg.heatmap .cell').length,
     reliability:document.querySelectorAll('svg.reliability').length};
   blocks.forEach(function(b){
@@ -136,8 +137,14 @@ function facts(){
     var rg=document.createRange();rg.setStart(n,i);rg.setEnd(n,i+1);
     var rc=rg.getBoundingClientRect();if(!rc.width&&!rc.height){return;}
     var rtl=getComputedStyle(tx).direction==='rtl';
-    if(rtl&&/[\u0621-\u064A]/.test(ch)){f.rtl++;if(box.right-rc.right<=3){f.rtlRight++;}}
-    else if(!rtl&&/[A-Za-z]/.test(ch)){f.ltr++;if(rc.left-box.left<=3){f.ltrLeft++;}}
+    if(getComputedStyle(b).direction!==getComputedStyle(tx).direction){f.blockTextDirDiffer++;}
+    if(/[\u0621-\u064A]/.test(ch)){
+      f.arabicFirst++;
+      if(rtl){f.rtl++;if(box.right-rc.right<=3){f.rtlRight++;}}
+    }else if(/[A-Za-z]/.test(ch)){
+      f.latinFirst++;
+      if(!rtl){f.ltr++;if(rc.left-box.left<=3){f.ltrLeft++;}}
+    }
   });
   var m=$('f-miss');
   if(m){m.checked=true;f.shownWithMistakesOnly=apply();m.checked=false;f.shownAll=apply();}
@@ -643,12 +650,24 @@ fn page(s: &mut String, pi: usize, p: &ViewPage) {
     s.push_str("</section>\n");
 }
 
+/// The direction of the first strong character (what `dir="auto"` would
+/// pick), so a mixed block and its edge stripe follow its text.
+fn first_strong(text: &str) -> Option<&'static str> {
+    use unicode_bidi::BidiClass::{AL, L, R};
+    text.chars()
+        .find_map(|c| match unicode_bidi::bidi_class(c) {
+            L => Some("ltr"),
+            R | AL => Some("rtl"),
+            _ => None,
+        })
+}
+
 fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
     let (bg, edge) = ROLE_COLOURS[b.role.index()];
     let dir = match b.dir {
         Dir::Rtl => "rtl",
         Dir::Ltr => "ltr",
-        Dir::Mixed | Dir::Neutral => "auto",
+        Dir::Mixed | Dir::Neutral => first_strong(&b.text).unwrap_or("auto"),
     };
     let lang_attr = match b.lang {
         Lang::Ar => " lang=\"ar\"",
@@ -697,7 +716,9 @@ fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
         .confidence()
         .map(|c| format!("{} {c:.2}", b.role))
         .unwrap_or_else(|| b.role.to_string());
-    let _ = write!(s, "<span class=\"conf\">{conf}</span>");
+    // The badges carry their own `dir`, so `dir="auto"` resolves from the
+    // block's text, not from them.
+    let _ = write!(s, "<span class=\"conf\" dir=\"ltr\">{conf}</span>");
     if role_err || lang_err {
         let mut g = Vec::new();
         if role_err {
@@ -712,7 +733,11 @@ fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
             g.join(" · ")
         );
     }
-    let _ = writeln!(s, "<div class=\"tx\">{}</div></div>", esc(&b.text));
+    let _ = writeln!(
+        s,
+        "<div class=\"tx\" dir=\"{dir}\">{}</div></div>",
+        esc(&b.text)
+    );
 }
 
 #[cfg(test)]
@@ -755,6 +780,9 @@ mod tests {
         assert!(h.contains("gold role: chrome"));
         assert!(h.contains("class=\"blk r-body lmiss\" id=\"b0-1\" dir=\"ltr\""));
         assert!(h.contains("Oil &amp; gas"));
+        assert_eq!(first_strong("© 2025 الوادي | Al Wadi"), Some("rtl"));
+        assert_eq!(first_strong("2025 Al Wadi الوادي"), Some("ltr"));
+        assert_eq!(first_strong("2025 — 12"), None);
         assert!(h.contains("title=\"role: body 0.700 · chrome 0.100"));
         // Self-contained: nothing is fetched.
         for needle in ["src=", "href=\"http", "@import", "url("] {
