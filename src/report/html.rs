@@ -92,6 +92,7 @@ svg .cell{cursor:pointer}
 .gold{display:block;font-size:11px;font-weight:600;color:#b00000}
 .conf{display:none;position:absolute;top:-9px;right:6px;background:#333;color:#fff;font-size:11px;padding:0 5px;border-radius:3px;z-index:1;direction:ltr}
 .blk:hover .conf{display:block}
+.blk:target{box-shadow:0 0 0 4px #ffd600}
 .err{color:#b00000;font-size:12px}
 "#;
 
@@ -123,6 +124,13 @@ Array.prototype.forEach.call(document.querySelectorAll('svg .cell[data-gold]'),f
     $('f-gold').value=c.getAttribute('data-gold');$('f-role').value=c.getAttribute('data-pred');
     $('f-lang').value='';$('f-miss').checked=false;apply();$('viewer').scrollTop=0;
     $('viewer').scrollIntoView();});
+});
+// A link to a block hidden by a filter shows everything again first.
+Array.prototype.forEach.call(document.querySelectorAll("a[href^='#b']"),function(a){
+  a.addEventListener('click',function(){
+    var t=$(a.getAttribute('href').slice(1));
+    if(t&&(t.hidden||t.parentNode.hidden)){reset.click();}
+  });
 });
 function facts(){
   var f={blocks:blocks.length,pages:pages.length,errors:0,arabicFirst:0,rtl:0,rtlRight:0,latinFirst:0,ltr:0,ltrLeft:0,blockTextDirDiffer:0,
@@ -638,11 +646,7 @@ fn page(s: &mut String, pi: usize, p: &ViewPage) {
     }
     s.push_str("</h3>\n");
     if let Some(e) = &p.error {
-        let _ = writeln!(
-            s,
-            "<p class=\"err\">could not read this record: {}</p>",
-            esc(e)
-        );
+        let _ = writeln!(s, "<p class=\"err\">{}</p>", esc(e));
     }
     for (bi, b) in p.blocks.iter().enumerate() {
         block(s, pi, bi, b);

@@ -66,7 +66,8 @@ pub struct ViewPage {
     pub blocks: Vec<ViewBlock>,
     /// The page's figures, for an evaluated page.
     pub score: Option<PageScore>,
-    /// Why the page could not be read, for an input record that failed.
+    /// A problem to show above the blocks: a record that could not be read,
+    /// a gold page nobody predicted.
     pub error: Option<String>,
 }
 
@@ -101,7 +102,7 @@ impl ViewPage {
             url: url.map(str::to_string),
             blocks: Vec::new(),
             score: None,
-            error: Some(error.to_string()),
+            error: Some(format!("could not read this record: {error}")),
         }
     }
 
@@ -135,7 +136,8 @@ impl ViewPage {
                 })
                 .collect(),
             score: score.cloned(),
-            error: None,
+            error: (pred.blocks.is_empty() && !gold.page.blocks.is_empty())
+                .then(|| "no prediction for this page: every gold token counts as missed".into()),
         }
     }
 }
