@@ -852,6 +852,10 @@ pub struct PageScore {
     /// Blocks with a wrong role (`null` when segmentation differs).
     pub role_errors: Option<usize>,
     pub body_word_f1: f64,
+    /// Gold tokens without a predicted counterpart.
+    pub tokens_missed: usize,
+    /// Predicted tokens without a gold counterpart.
+    pub tokens_extra: usize,
 }
 
 /// The whole evaluation.
@@ -1053,6 +1057,8 @@ fn page_score(p: &JudgedPage) -> PageScore {
                 .count()
         }),
         body_word_f1: r4(p.body_words.prf().2),
+        tokens_missed: t.missed_roles.iter().sum::<u32>() as usize,
+        tokens_extra: t.extra_roles.iter().sum::<u32>() as usize,
     }
 }
 

@@ -46,6 +46,7 @@ pub struct PageDelta {
     pub id: String,
     pub role_accuracy_tokens: Delta,
     pub body_word_f1: Delta,
+    pub lang_accuracy_tokens: Delta,
 }
 
 /// The differences between report A and report B.
@@ -134,14 +135,24 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                 pb.role_accuracy_tokens,
             ),
             body_word_f1: Delta::new("body word-F1", pa.body_word_f1, pb.body_word_f1),
+            lang_accuracy_tokens: Delta::new(
+                "language accuracy (tokens)",
+                pa.lang_accuracy_tokens,
+                pb.lang_accuracy_tokens,
+            ),
         };
-        let key = (d.role_accuracy_tokens.delta, d.body_word_f1.delta);
-        if key.0 > 0.0 || (key.0 == 0.0 && key.1 > 0.0) {
-            better.push(d);
-        } else if key.0 < 0.0 || (key.0 == 0.0 && key.1 < 0.0) {
-            worse.push(d);
-        } else {
-            unchanged += 1;
+        // Role accuracy decides; body words, then language, break ties.
+        let first_change = [
+            d.role_accuracy_tokens.delta,
+            d.body_word_f1.delta,
+            d.lang_accuracy_tokens.delta,
+        ]
+        .into_iter()
+        .find(|&x| x != 0.0);
+        match first_change {
+            Some(x) if x > 0.0 => better.push(d),
+            Some(_) => worse.push(d),
+            None => unchanged += 1,
         }
     }
     let by_change = |x: &PageDelta, y: &PageDelta| {
@@ -154,6 +165,12 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                     .delta
                     .abs()
                     .total_cmp(&x.body_word_f1.delta.abs())
+            })
+            .then_with(|| {
+                y.lang_accuracy_tokens
+                    .delta
+                    .abs()
+                    .total_cmp(&x.lang_accuracy_tokens.delta.abs())
             })
             .then_with(|| x.id.cmp(&y.id))
     };
@@ -222,19 +239,21 @@ fn write_pages(f: &mut fmt::Formatter<'_>, title: &str, pages: &[PageDelta]) -> 
     if !pages.is_empty() {
         writeln!(
             f,
-            "  {:>8} {:>8} {:>8}   {:>8} {:>8}  page",
-            "acc A", "acc B", "Δacc", "words A", "words B"
+            "  {:>8} {:>8} {:>8}   {:>8} {:>8}   {:>8} {:>8}  page",
+            "acc A", "acc B", "Δacc", "words A", "words B", "lang A", "lang B"
         )?;
     }
     for p in pages {
         writeln!(
             f,
-            "  {:>8.4} {:>8.4} {:>8}   {:>8.4} {:>8.4}  {}",
+            "  {:>8.4} {:>8.4} {:>8}   {:>8.4} {:>8.4}   {:>8.4} {:>8.4}  {}",
             p.role_accuracy_tokens.a,
             p.role_accuracy_tokens.b,
             signed(p.role_accuracy_tokens.delta),
             p.body_word_f1.a,
             p.body_word_f1.b,
+            p.lang_accuracy_tokens.a,
+            p.lang_accuracy_tokens.b,
             p.id
         )?;
     }
@@ -266,7 +285,7 @@ impl fmt::Display for Comparison {
         write_roles(f, "Roles, per token", &self.roles_by_token)?;
         write_pages(
             f,
-            "Pages better in B (role accuracy by tokens, then body word-F1)",
+            "Pages better in B (by role accuracy per token, then body word-F1, then language accuracy)",
             &self.better,
         )?;
         write_pages(f, "Pages worse in B", &self.worse)?;

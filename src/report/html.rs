@@ -80,6 +80,7 @@ svg .cell{cursor:pointer}
 .sw{display:inline-block;padding:0 8px;border-radius:3px;border-inline-start:5px solid}
 .sw.miss{background:#fff;outline:2px solid #d50000}
 .sw.lmiss{background:#fff;outline:2px dashed #ef6c00}
+.sw.extra{background:#fff;outline:2px dotted #555}
 .pg{margin:12px 0 20px}
 .pg h3{font-size:13px;margin:0 0 6px;padding:4px 0;border-bottom:1px solid #eee;display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline}
 .pg h3 .figs{font-weight:normal;color:#555;font-size:12px}
@@ -89,6 +90,7 @@ svg .cell{cursor:pointer}
 .blk[lang=ar] .tx{font-size:15px}
 .blk.miss{outline:2px solid #d50000;outline-offset:1px}
 .blk.lmiss:not(.miss){outline:2px dashed #ef6c00;outline-offset:1px}
+.blk.extra{outline:2px dotted #555;outline-offset:1px}
 .gold{display:block;font-size:11px;font-weight:600;color:#b00000}
 .conf{display:none;position:absolute;top:-9px;right:6px;background:#333;color:#fff;font-size:11px;padding:0 5px;border-radius:3px;z-index:1;direction:ltr}
 .blk:hover .conf{display:block}
@@ -607,7 +609,7 @@ fn viewer_section(s: &mut String, pages: &[ViewPage], gold: bool) {
         );
     }
     if gold {
-        s.push_str("<span class=\"sw miss\">wrong role</span><span class=\"sw lmiss\">wrong language</span>");
+        s.push_str("<span class=\"sw miss\">wrong role</span><span class=\"sw lmiss\">wrong language</span><span class=\"sw extra\">not in gold</span>");
     }
     s.push_str(" hover a block for its probabilities</div>\n");
     for (pi, p) in pages.iter().enumerate() {
@@ -629,13 +631,17 @@ fn page(s: &mut String, pi: usize, p: &ViewPage) {
     }
     match &p.score {
         Some(sc) => {
+            let blocks = match sc.role_errors {
+                Some(e) => format!("{e} role errors"),
+                None => format!(
+                    "segmented differently: {} gold tokens missed, {} extra",
+                    sc.tokens_missed, sc.tokens_extra
+                ),
+            };
             let _ = write!(
                 s,
-                "<span class=\"figs\">role accuracy {} (tokens) · {} role errors · body word-F1 {} · language {}</span>",
+                "<span class=\"figs\">role accuracy {} (tokens) · {blocks} · body word-F1 {} · language {}</span>",
                 fig(sc.role_accuracy_tokens),
-                sc.role_errors
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| "?".into()),
                 fig(sc.body_word_f1),
                 fig(sc.lang_accuracy_tokens)
             );
@@ -648,8 +654,9 @@ fn page(s: &mut String, pi: usize, p: &ViewPage) {
     if let Some(e) = &p.error {
         let _ = writeln!(s, "<p class=\"err\">{}</p>", esc(e));
     }
+    let judged = p.score.is_some();
     for (bi, b) in p.blocks.iter().enumerate() {
-        block(s, pi, bi, b);
+        block(s, pi, bi, b, judged);
     }
     s.push_str("</section>\n");
 }
@@ -666,7 +673,9 @@ fn first_strong(text: &str) -> Option<&'static str> {
         })
 }
 
-fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
+/// One block; `judged`: the page has gold labels, so a block without any is
+/// text the gold page does not have.
+fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock, judged: bool) {
     let (bg, edge) = ROLE_COLOURS[b.role.index()];
     let dir = match b.dir {
         Dir::Rtl => "rtl",
@@ -680,7 +689,11 @@ fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
     };
     let role_err = b.is_role_error();
     let lang_err = b.is_lang_error();
+    let extra = judged && b.gold.is_none();
     let mut class = format!("blk r-{}", b.role);
+    if extra {
+        class.push_str(" extra");
+    }
     if role_err {
         class.push_str(" miss");
     }
@@ -713,7 +726,7 @@ fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
         "<div class=\"{class}\" id=\"b{pi}-{bi}\" dir=\"{dir}\"{lang_attr} style=\"background:{bg};border-color:{edge}\" data-role=\"{}\" data-lang=\"{}\" data-gold=\"{gold_role}\" data-gold-lang=\"{gold_lang}\" data-err=\"{}\" title=\"{}\">",
         b.role,
         b.lang,
-        u8::from(role_err || lang_err),
+        u8::from(role_err || lang_err || extra),
         esc(&tip)
     );
     let conf = b
@@ -723,6 +736,9 @@ fn block(s: &mut String, pi: usize, bi: usize, b: &ViewBlock) {
     // The badges carry their own `dir`, so `dir="auto"` resolves from the
     // block's text, not from them.
     let _ = write!(s, "<span class=\"conf\" dir=\"ltr\">{conf}</span>");
+    if extra {
+        s.push_str("<span class=\"gold\" dir=\"ltr\">not in the gold page (extra text)</span>");
+    }
     if role_err || lang_err {
         let mut g = Vec::new();
         if role_err {
