@@ -81,6 +81,7 @@ svg .cell{cursor:pointer}
 .sw.miss{background:#fff;outline:2px solid #d50000}
 .sw.lmiss{background:#fff;outline:2px dashed #ef6c00}
 .sw.extra{background:#fff;outline:2px dotted #555}
+.sw.miss,.sw.lmiss,.sw.extra{border-inline-start:0}
 .pg{margin:12px 0 20px}
 .pg h3{font-size:13px;margin:0 0 6px;padding:4px 0;border-bottom:1px solid #eee;display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline}
 .pg h3 .figs{font-weight:normal;color:#555;font-size:12px}
