@@ -11,7 +11,8 @@
 //!    (after [`normalize`] folds the text);
 //! 5. [`model`] — a two-pass linear model — gives each block role probabilities;
 //! 6. [`output`] writes the results; [`eval`] scores them against gold labels
-//!    read by [`corpus`].
+//!    read by [`corpus`], and [`report`] renders the scores and the labelled
+//!    pages for people (Markdown, HTML with a page viewer).
 //!
 //! ```
 //! let model = ghirbal::default_model().unwrap();
@@ -41,6 +42,7 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod page;
+pub mod report;
 pub mod segment;
 
 pub use label::{Dir, Lang, Role};
@@ -125,6 +127,16 @@ pub fn page_from_string_with(
         offsets: page::OffsetMap::identity(),
         lossy: false,
         truncated: cut || capped,
+    }
+}
+
+/// The page of an input record, segmented as `classify` segments it, or why
+/// the record could not be read.
+pub fn page_from_record(rec: input::Record) -> Result<Page, String> {
+    match rec.payload {
+        Ok(input::Payload::Text(bytes)) => Ok(page_from_text(&rec.id, rec.url.as_deref(), &bytes)),
+        Ok(input::Payload::Str(s)) => Ok(page_from_string(&rec.id, rec.url.as_deref(), s)),
+        Err(e) => Err(e),
     }
 }
 

@@ -8,6 +8,7 @@
 mod classify;
 mod eval;
 mod train;
+mod view;
 
 use clap::{Parser, Subcommand};
 use ghirbal::Model;
@@ -32,8 +33,10 @@ enum Command {
     Classify(classify::Args),
     /// Train a model from labelled pages.
     Train(train::Args),
-    /// Score a model against labelled pages.
+    /// Score a model against labelled pages; write reports; compare reports.
     Eval(eval::Args),
+    /// Draw labelled pages as one self-contained HTML file (the page viewer).
+    View(view::Args),
 }
 
 /// How a command ended.
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Classify(a) => classify::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::View(a) => view::run(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
