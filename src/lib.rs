@@ -26,6 +26,7 @@ pub mod corpus;
 pub mod decode;
 pub mod eval;
 pub mod features;
+pub mod html;
 pub mod input;
 pub mod io;
 pub mod label;
@@ -35,6 +36,7 @@ pub mod normalize;
 pub mod output;
 pub mod page;
 pub mod segment;
+pub mod warc;
 
 pub use label::{Dir, Lang, Role};
 pub use lang::LangInfo;

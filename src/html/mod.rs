@@ -1,0 +1,91 @@
+//! HTML input: bytes of a web page to a [`Page`] of blocks with structure.
+//!
+//! In: the bytes of one HTML document, the `charset` of its HTTP header if
+//! known, and its URL. Out: a [`Page`] of kind [`PageKind::Html`] whose text
+//! is the visible text, one block per line a browser would break, joined by
+//! `\n` (so block offsets index the page text exactly as for text pages), and
+//! whose blocks carry their [`crate::page::Structure`] (tag path, landmark,
+//! class tokens, link density, heading level, list/table membership,
+//! inherited `dir`/`lang`, container text density).
+//!
+//! Stages, one submodule each:
+//! 1. [`charset`] decides the encoding (BOM, HTTP header, `<meta>`, detection)
+//!    and decodes;
+//! 2. [`dom`] parses with html5ever into a flat arena, with guards that keep
+//!    hostile documents linear (nesting past [`dom::MAX_DEPTH`] is flattened);
+//! 3. [`extract`] walks the tree (iteratively) and cuts blocks;
+//! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
+//!    making training data.
+//!
+//! Limits: a document longer than [`MAX_HTML_BYTES`] is cut there and the page
+//! flagged `truncated`; so is a page with more than [`extract::MAX_BLOCKS`]
+//! blocks.
+
+pub mod charset;
+pub mod dom;
+pub mod extract;
+pub mod serialize;
+
+use crate::page::{OffsetMap, Page, PageKind};
+
+/// Longest HTML document read, in bytes; the rest is cut off.
+pub const MAX_HTML_BYTES: usize = 32 << 20;
+
+/// A parsed HTML page and what the walk found besides blocks.
+#[derive(Debug)]
+pub struct HtmlPage {
+    pub page: Page,
+    pub extracted: extract::Extracted,
+    pub dom: dom::Dom,
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+/// Decode, parse and cut an HTML document, keeping the tree.
+pub fn parse_page(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+    opts: extract::Options,
+) -> HtmlPage {
+    let cut = bytes.len() > MAX_HTML_BYTES;
+    let bytes = &bytes[..bytes.len().min(MAX_HTML_BYTES)];
+    let decoded = charset::decode(bytes, charset_hint, url, cut);
+    let dom = dom::parse(&decoded.text);
+    drop(decoded.text);
+    let mut extracted = extract::extract(&dom, opts);
+    let text = std::mem::take(&mut extracted.text);
+    let blocks = std::mem::take(&mut extracted.blocks);
+    let page = Page {
+        id: id.to_string(),
+        url: url.map(str::to_string),
+        text,
+        blocks,
+        kind: PageKind::Html,
+        offsets: OffsetMap::identity(),
+        lossy: decoded.lossy,
+        truncated: cut || extracted.truncated,
+    };
+    HtmlPage {
+        page,
+        extracted,
+        dom,
+        encoding: decoded.encoding,
+    }
+}
+
+/// An HTML page from raw bytes: decoded, parsed and cut into blocks.
+///
+/// ```
+/// let page = ghirbal::html::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
+/// assert_eq!(page.text, "Home\nNews\nHello world.");
+/// assert_eq!(page.blocks[2].structure.as_ref().unwrap().tag_path, ["body", "p"]);
+/// ```
+pub fn page_from_html(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+) -> Page {
+    parse_page(id, url, bytes, charset_hint, extract::Options::default()).page
+}
