@@ -9,16 +9,22 @@
 //! the model adds the first pass's role probabilities of the neighbours
 //! ([`add_context_probs`]).
 
-use crate::label::{Dir, Lang, Role};
+use crate::label::{Lang, Role};
 use crate::lang::LangInfo;
 use crate::normalize::{fold_into, NORMALIZATION};
 use crate::page::Page;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Version of the feature definitions: bumped whenever a feature changes
+/// meaning, so a model trained on other features is refused, not misread.
+pub const FEATURE_SET: u32 = 3;
+
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureConfig {
+    /// [`FEATURE_SET`] of the build that trained the model.
+    pub feature_set: u32,
     /// Hashed features go into `2^hash_bits` columns.
     pub hash_bits: u32,
     /// Inclusive range of character n-gram lengths, within words.
@@ -34,7 +40,8 @@ pub struct FeatureConfig {
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            hash_bits: 12,
+            feature_set: FEATURE_SET,
+            hash_bits: 11,
             char_ngrams: (3, 4),
             word_ngrams: (1, 2),
             normalization: NORMALIZATION.to_string(),
@@ -112,6 +119,10 @@ pub const OWN: &[&str] = &[
     "lm_main",
     "lm_article",
     "lm_form",
+    "one_word_lines",
+    "copy_inside_other",
+    "copy_contains_other",
+    "copy_of_earlier",
 ];
 
 /// Dense features of a neighbour, copied into the block's row.
@@ -142,10 +153,39 @@ const NEIGHBOUR: &[&str] = &[
 /// page mean.
 pub const CONTEXT_PROBS: usize = 6 * Role::COUNT;
 
-fn own_index(name: &str) -> usize {
-    OWN.iter()
-        .position(|n| *n == name)
-        .unwrap_or_else(|| panic!("unknown feature {name}"))
+/// Column of a named dense feature; used in `const` blocks, so a misspelt
+/// name fails the build.
+const fn own_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < OWN.len() {
+        if str_eq(OWN[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("unknown feature name")
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `own_index` evaluated at compile time.
+macro_rules! col {
+    ($name:literal) => {
+        const { own_index($name) }
+    };
 }
 
 /// Column layout of a configuration.
@@ -227,6 +267,9 @@ struct Facts {
     words: usize,
     chars: usize,
     text_hash: u64,
+    /// Folded words joined by single spaces, with spaces around (` a b `), for
+    /// finding copies of a block inside another; empty for long blocks.
+    word_text: String,
 }
 
 fn is_terminal(c: char) -> bool {
@@ -296,79 +339,136 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let last = text.chars().rev().find(|c| !c.is_whitespace());
     let first = text.chars().find(|c| !c.is_whitespace());
     let lower = folded;
-    let mut set = |name: &str, v: f32| d[own_index(name)] = v;
-    set("ln_chars", (1.0 + chars as f32).ln() / 8.0);
-    set("ln_words", (1.0 + words as f32).ln() / 5.0);
-    set("words_1", f32::from(words == 1));
-    set("words_2_3", f32::from((2..=3).contains(&words)));
-    set("words_4_9", f32::from((4..=9).contains(&words)));
-    set("words_10p", f32::from(words >= 10));
-    set("words_30p", f32::from(words >= 30));
-    set("arabic_share", arabic as f32 / letters);
-    set("latin_share", latin as f32 / letters);
-    set("digit_share", digits as f32 / vis);
-    set("punct_share", punct as f32 / vis);
-    set("upper_share", upper as f32 / latin.max(1) as f32);
+    let mut set = |c: usize, v: f32| d[c] = v;
+    set(col!("ln_chars"), (1.0 + chars as f32).ln() / 8.0);
+    set(col!("ln_words"), (1.0 + words as f32).ln() / 5.0);
+    set(col!("words_1"), f32::from(words == 1));
+    set(col!("words_2_3"), f32::from((2..=3).contains(&words)));
+    set(col!("words_4_9"), f32::from((4..=9).contains(&words)));
+    set(col!("words_10p"), f32::from(words >= 10));
+    set(col!("words_30p"), f32::from(words >= 30));
+    set(col!("arabic_share"), arabic as f32 / letters);
+    set(col!("latin_share"), latin as f32 / letters);
+    set(col!("digit_share"), digits as f32 / vis);
+    set(col!("punct_share"), punct as f32 / vis);
+    set(col!("upper_share"), upper as f32 / latin.max(1) as f32);
     set(
-        "capitalised_share",
+        col!("capitalised_share"),
         capitalised as f32 / latin_words.max(1) as f32,
     );
-    set("ends_terminal", f32::from(last.is_some_and(is_terminal)));
-    set("ends_colon", f32::from(matches!(last, Some(':'))));
     set(
-        "ends_comma",
+        col!("ends_terminal"),
+        f32::from(last.is_some_and(is_terminal)),
+    );
+    set(col!("ends_colon"), f32::from(matches!(last, Some(':'))));
+    set(
+        col!("ends_comma"),
         f32::from(matches!(last, Some(',' | '،' | ';' | '؛'))),
     );
-    set("ln_terminals", (1.0 + terminals as f32).ln() / 3.0);
+    set(col!("ln_terminals"), (1.0 + terminals as f32).ln() / 3.0);
     set(
-        "has_copyright",
+        col!("has_copyright"),
         f32::from(copyright || lower.contains("(c)") || lower.contains("copyright")),
     );
-    set("has_year", f32::from(has_year(text)));
-    set("ln_pipes", (1.0 + pipes as f32).ln() / 2.0);
-    set("has_crumb_sep", f32::from(crumb));
+    set(col!("has_year"), f32::from(has_year(text)));
+    set(col!("ln_pipes"), (1.0 + pipes as f32).ln() / 2.0);
+    set(col!("has_crumb_sep"), f32::from(crumb));
     set(
-        "starts_bullet",
+        col!("starts_bullet"),
         f32::from(matches!(
             first,
             Some('•' | '-' | '*' | '·' | '▪' | '►' | '–' | '—' | '◄')
         )),
     );
     set(
-        "has_url",
+        col!("has_url"),
         f32::from(lower.contains("http") || lower.contains("www.") || lower.contains('@')),
     );
-    set("ln_lines", (lines as f32).ln() / 2.0);
+    set(col!("ln_lines"), (lines as f32).ln() / 2.0);
     set(
-        "avg_word_len",
+        col!("avg_word_len"),
         (word_chars as f32 / words.max(1) as f32 / 10.0).min(2.0),
     );
     let lang_col = match lang.lang {
-        Lang::Ar => "lang_ar",
-        Lang::En => "lang_en",
-        Lang::Mixed => "lang_mixed",
-        Lang::Other => "lang_other",
-        Lang::None => "lang_none",
+        Lang::Ar => col!("lang_ar"),
+        Lang::En => col!("lang_en"),
+        Lang::Mixed => col!("lang_mixed"),
+        Lang::Other => col!("lang_other"),
+        Lang::None => col!("lang_none"),
     };
     set(lang_col, 1.0);
-    set("lang_confidence", lang.confidence);
+    set(col!("lang_confidence"), lang.confidence);
     set(
-        "starts_quote",
+        col!("starts_quote"),
         f32::from(matches!(first, Some('"' | '«' | '“' | '„' | '\''))),
     );
-    set("has_time", f32::from(has_time(text)));
-    set("mostly_digits", f32::from(digits * 2 > visible));
+    set(col!("has_time"), f32::from(has_time(text)));
+    set(col!("mostly_digits"), f32::from(digits * 2 > visible));
     set(
-        "title_case",
+        col!("title_case"),
         f32::from(latin_words >= 2 && capitalised == latin_words && words <= 12),
     );
-    set("has_hashtag", f32::from(text.contains('#')));
+    set(col!("has_hashtag"), f32::from(text.contains('#')));
+    set(
+        col!("one_word_lines"),
+        f32::from(lines >= 3 && words as u32 <= lines + lines / 4),
+    );
+    let mut word_text = String::new();
+    if words <= MAX_COPY_WORDS {
+        word_text.push(' ');
+        for w in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+            if !w.is_empty() {
+                word_text.push_str(w);
+                word_text.push(' ');
+            }
+        }
+    }
     let text_hash = Fnv::new(0).bytes(folded.trim().as_bytes()).finish();
     Facts {
         dense: d,
         words,
         chars,
         text_hash,
+        word_text,
+    }
+}
+
+/// Blocks longer than this (in words) are not compared for copies: headlines,
+/// titles and teasers are what pages repeat.
+const MAX_COPY_WORDS: usize = 40;
+/// Shortest block (in words) whose copies count.
+const MIN_COPY_WORDS: usize = 3;
+
+/// Mark blocks that are a copy of part of another block (a title-bar copy of
+/// the headline with the site name appended, a headline broken one word per
+/// line) and blocks that contain such a copy.
+fn mark_copies(facts: &mut [Facts]) {
+    let inside = col!("copy_inside_other");
+    let contains = col!("copy_contains_other");
+    let earlier = col!("copy_of_earlier");
+    let n = facts.len();
+    // Quadratic in the number of short blocks; bounded for huge pages.
+    let short: Vec<usize> = (0..n)
+        .filter(|&i| facts[i].words >= MIN_COPY_WORDS && !facts[i].word_text.is_empty())
+        .take(400)
+        .collect();
+    for &i in &short {
+        for &j in &short {
+            if i == j || facts[i].text_hash == facts[j].text_hash {
+                continue;
+            }
+            if facts[j].word_text.len() > facts[i].word_text.len()
+                && facts[j].word_text.contains(facts[i].word_text.as_str())
+            {
+                facts[i].dense[inside] = 1.0;
+                facts[j].dense[contains] = 1.0;
+                if j < i {
+                    facts[i].dense[earlier] = 1.0;
+                } else {
+                    facts[j].dense[earlier] = 1.0;
+                }
+            }
+        }
     }
 }
 
@@ -394,29 +494,29 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
     let Some(s) = page.blocks[i].structure.as_deref() else {
         return;
     };
-    let mut set = |name: &str, v: f32| d[own_index(name)] = v;
-    set("has_structure", 1.0);
-    set("link_density", s.link_density.clamp(0.0, 1.0));
-    set("is_heading", f32::from(s.heading > 0));
-    set("heading_level", f32::from(s.heading) / 6.0);
-    set("is_list_item", f32::from(s.is_list_item));
-    set("is_table_cell", f32::from(s.is_table_cell));
+    let mut set = |c: usize, v: f32| d[c] = v;
+    set(col!("has_structure"), 1.0);
+    set(col!("link_density"), s.link_density.clamp(0.0, 1.0));
+    set(col!("is_heading"), f32::from(s.heading > 0));
+    set(col!("heading_level"), f32::from(s.heading) / 6.0);
+    set(col!("is_list_item"), f32::from(s.is_list_item));
+    set(col!("is_table_cell"), f32::from(s.is_table_cell));
     set(
-        "container_text_density",
+        col!("container_text_density"),
         s.container_text_density.clamp(0.0, 1.0),
     );
     if let Some(lm) = s.landmark.as_deref() {
-        let col = match lm {
-            "nav" => Some("lm_nav"),
-            "header" => Some("lm_header"),
-            "footer" => Some("lm_footer"),
-            "aside" => Some("lm_aside"),
-            "main" => Some("lm_main"),
-            "article" => Some("lm_article"),
-            "form" => Some("lm_form"),
+        let c = match lm {
+            "nav" => Some(col!("lm_nav")),
+            "header" => Some(col!("lm_header")),
+            "footer" => Some(col!("lm_footer")),
+            "aside" => Some(col!("lm_aside")),
+            "main" => Some(col!("lm_main")),
+            "article" => Some(col!("lm_article")),
+            "form" => Some(col!("lm_form")),
             _ => None,
         };
-        if let Some(c) = col {
+        if let Some(c) = c {
             set(c, 1.0);
         }
     }
@@ -447,7 +547,8 @@ impl Extractor {
             let mut f = block_facts(text, &self.folded, &langs[i], b.lines);
             add_structure(&mut f.dense, page, i);
             facts.push(f);
-            dirs_mixed.push(crate::lang::direction(text) == Dir::Mixed);
+            // Arabic and Latin words together: a mixed-direction block.
+            dirs_mixed.push(langs[i].words.arabic > 0 && langs[i].words.latin > 0);
             let mut h = Vec::new();
             self.hash_text(cfg, &layout, &mut h);
             if let Some(s) = b.structure.as_deref() {
@@ -467,8 +568,8 @@ impl Extractor {
         let mut letters = 0.0f32;
         for (f, l) in facts.iter().zip(langs) {
             lang_chars[l.lang.index()] += f.chars;
-            let a = f.dense[own_index("arabic_share")];
-            let la = f.dense[own_index("latin_share")];
+            let a = f.dense[col!("arabic_share")];
+            let la = f.dense[col!("latin_share")];
             arabic_letters += a * f.chars as f32;
             letters += (a + la) * f.chars as f32;
         }
@@ -484,44 +585,48 @@ impl Extractor {
         let long: Vec<usize> = (0..n)
             .filter(|&i| facts[i].words >= cfg.long_block_words)
             .collect();
+        mark_copies(&mut facts);
         let mut seen: HashMap<u64, u32> = HashMap::new();
         let mut chars_before = 0usize;
         for i in 0..n {
             let f = &mut facts[i];
-            let mut set = |name: &str, v: f32| f.dense[own_index(name)] = v;
+            let mut set = |c: usize, v: f32| f.dense[c] = v;
             let pos = if n > 1 {
                 i as f32 / (n - 1) as f32
             } else {
                 0.0
             };
-            set("position", pos);
-            set("position_first_10", f32::from(pos < 0.1));
-            set("position_last_10", f32::from(pos > 0.9));
-            set("char_position", chars_before as f32 / total_chars as f32);
+            set(col!("position"), pos);
+            set(col!("position_first_10"), f32::from(pos < 0.1));
+            set(col!("position_last_10"), f32::from(pos > 0.9));
+            set(
+                col!("char_position"),
+                chars_before as f32 / total_chars as f32,
+            );
             let count = repeats[&f.text_hash];
             let k = seen.entry(f.text_hash).or_default();
             *k += 1;
-            set("ln_repeats", (count as f32).ln() / 2.0);
-            set("is_repeated", f32::from(count > 1));
-            set("is_first_copy", f32::from(count > 1 && *k == 1));
+            set(col!("ln_repeats"), (count as f32).ln() / 2.0);
+            set(col!("is_repeated"), f32::from(count > 1));
+            set(col!("is_first_copy"), f32::from(count > 1 && *k == 1));
             set(
-                "lang_is_page_majority",
+                col!("lang_is_page_majority"),
                 f32::from(langs[i].lang.index() == majority),
             );
-            set("page_arabic_share", page_arabic);
-            set("dir_mixed", f32::from(dirs_mixed[i]));
+            set(col!("page_arabic_share"), page_arabic);
+            set(col!("dir_mixed"), f32::from(dirs_mixed[i]));
             match (long.first(), long.last()) {
                 (Some(&first), Some(&last)) => {
-                    set("before_first_long", f32::from(i < first));
-                    set("after_last_long", f32::from(i > last));
-                    set("between_long", f32::from(i >= first && i <= last));
+                    set(col!("before_first_long"), f32::from(i < first));
+                    set(col!("after_last_long"), f32::from(i > last));
+                    set(col!("between_long"), f32::from(i >= first && i <= last));
                     let dist = long.iter().map(|&j| j.abs_diff(i)).min().unwrap_or(0);
-                    set("ln_dist_long", (1.0 + dist as f32).ln() / 3.0);
+                    set(col!("ln_dist_long"), (1.0 + dist as f32).ln() / 3.0);
                 }
-                _ => set("page_without_long", 1.0),
+                _ => set(col!("page_without_long"), 1.0),
             }
-            set("ln_page_blocks", (1.0 + n as f32).ln() / 6.0);
-            set("chars_over_longest", f.chars as f32 / longest as f32);
+            set(col!("ln_page_blocks"), (1.0 + n as f32).ln() / 6.0);
+            set(col!("chars_over_longest"), f.chars as f32 / longest as f32);
             chars_before += f.chars;
         }
         // Assemble rows.
@@ -748,14 +853,12 @@ mod tests {
                 .iter()
                 .all(|&(c, v)| (c as usize) < l.pass1 && v.is_finite()));
         }
-        let rep = own_index("is_repeated") as u32;
-        let first = own_index("is_first_copy") as u32;
+        let rep = col!("is_repeated") as u32;
+        let first = col!("is_first_copy") as u32;
         assert!(a[0].entries.contains(&(rep, 1.0)));
         assert!(a[0].entries.contains(&(first, 1.0)));
         assert!(!a[3].entries.iter().any(|e| e.0 == first));
-        assert!(a[2]
-            .entries
-            .contains(&(own_index("has_copyright") as u32, 1.0)));
+        assert!(a[2].entries.contains(&(col!("has_copyright") as u32, 1.0)));
     }
 
     #[test]

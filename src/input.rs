@@ -19,8 +19,11 @@
 //!   input, anything starting with `{`).
 //!
 //! Memory: WARC and JSON Lines are streamed record by record; a single page
-//! file is read whole, up to [`crate::html::MAX_HTML_BYTES`] for HTML.
+//! file is read up to [`Limits::max_page_bytes`] (one byte more, so that the
+//! page can be flagged truncated); a JSON Lines record longer than twice that
+//! (JSON escapes) is an error record.
 
+use crate::page::Limits;
 use crate::warc::WarcReader;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -42,14 +45,14 @@ pub enum Payload {
 
 impl Payload {
     /// The page this payload holds: decoded, parsed and cut into blocks.
-    pub fn into_page(self, id: &str, url: Option<&str>) -> crate::page::Page {
+    pub fn into_page(self, id: &str, url: Option<&str>, limits: &Limits) -> crate::page::Page {
         match self {
-            Payload::Text(bytes) => crate::page_from_text(id, url, &bytes),
-            Payload::Str(s) => crate::page_from_string(id, url, s),
+            Payload::Text(bytes) => crate::page_from_text_with(id, url, &bytes, limits),
+            Payload::Str(s) => crate::page_from_string_with(id, url, s, limits),
             Payload::Html {
                 bytes,
                 charset_hint,
-            } => crate::html::page_from_html(id, url, &bytes, charset_hint.as_deref()),
+            } => crate::html::page_from_html_with(id, url, &bytes, charset_hint.as_deref(), limits),
         }
     }
 }
@@ -187,16 +190,26 @@ pub struct Records {
     pending: std::collections::VecDeque<Source>,
     current: Option<Current>,
     skipped: BTreeMap<String, usize>,
+    /// Bytes read of one file page at most (one more, to know it was longer).
+    max_page_bytes: usize,
+    /// Longest JSON Lines record accepted.
+    max_line_bytes: usize,
 }
 
 impl Records {
-    /// Records of `inputs` (`-` is standard input), formats detected.
+    /// Records of `inputs` (`-` is standard input), with the default limits,
+    /// formats detected.
     pub fn open(inputs: &[String]) -> Records {
-        Records::open_as(inputs, InputFormat::Auto)
+        Records::open_with(inputs, &Limits::default())
     }
 
-    /// Records of `inputs` read as `format`.
-    pub fn open_as(inputs: &[String], format: InputFormat) -> Records {
+    /// Records of `inputs` with these limits, formats detected.
+    pub fn open_with(inputs: &[String], limits: &Limits) -> Records {
+        Records::open_as(inputs, limits, InputFormat::Auto)
+    }
+
+    /// Records of `inputs` read as `format` (`auto`: per file).
+    pub fn open_as(inputs: &[String], limits: &Limits, format: InputFormat) -> Records {
         let mut pending = std::collections::VecDeque::new();
         for i in inputs {
             if i == "-" {
@@ -221,6 +234,11 @@ impl Records {
             pending,
             current: None,
             skipped: BTreeMap::new(),
+            max_page_bytes: limits.max_page_bytes,
+            max_line_bytes: limits
+                .max_page_bytes
+                .saturating_mul(2)
+                .saturating_add(1 << 16),
         }
     }
 
@@ -283,7 +301,12 @@ impl Records {
         };
         match format {
             InputFormat::Warc | InputFormat::Wet => {
-                self.current = Some(Current::Warc(Box::new(WarcReader::new(&id, Box::new(r)))));
+                let max_record = self.max_page_bytes.saturating_add(1 << 20);
+                self.current = Some(Current::Warc(Box::new(WarcReader::new(
+                    &id,
+                    Box::new(r),
+                    max_record,
+                ))));
                 None
             }
             InputFormat::Jsonl => {
@@ -298,8 +321,10 @@ impl Records {
                 self.current = Some(Current::Jsonl(id, r, 0));
                 None
             }
-            InputFormat::Html => Some(read_page(id, r, gz, true)),
-            InputFormat::Text | InputFormat::Auto => Some(read_page(id, r, gz, false)),
+            InputFormat::Html => Some(read_page(id, r, gz, true, self.max_page_bytes)),
+            InputFormat::Text | InputFormat::Auto => {
+                Some(read_page(id, r, gz, false, self.max_page_bytes))
+            }
         }
     }
 
@@ -369,19 +394,17 @@ fn gunzip_head(head: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A whole single-page file (gunzipped if need be), cut at the page limit.
-fn read_page(id: String, r: impl Read, gz: bool, html: bool) -> Record {
-    let limit = crate::html::MAX_HTML_BYTES as u64 + 1;
+/// A single-page file (gunzipped if need be), read up to one byte past the
+/// page limit (the page is cut and flagged later).
+fn read_page(id: String, r: impl Read, gz: bool, html: bool, max: usize) -> Record {
+    let limit = max as u64 + 1;
     let mut bytes = Vec::new();
     let res = if gz {
         flate2::read::MultiGzDecoder::new(r)
             .take(limit)
             .read_to_end(&mut bytes)
-    } else if html {
-        r.take(limit).read_to_end(&mut bytes)
     } else {
-        let mut r = r;
-        r.read_to_end(&mut bytes)
+        r.take(limit).read_to_end(&mut bytes)
     };
     if let Err(e) = res {
         let what = if gz {
@@ -401,6 +424,42 @@ fn read_page(id: String, r: impl Read, gz: bool, html: bool) -> Record {
         )
     } else {
         Record::page(id, Payload::Text(bytes))
+    }
+}
+
+/// Read one line into `buf`, keeping at most `cap` bytes; the rest of an
+/// over-long line is consumed and dropped. Returns bytes consumed and whether
+/// the line was cut.
+fn read_line_bounded(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut cut = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((consumed, cut));
+        }
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = cap.saturating_sub(buf.len());
+        if take > room {
+            cut = true;
+        }
+        buf.extend_from_slice(&chunk[..take.min(room)]);
+        r.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, cut));
+        }
     }
 }
 
@@ -452,10 +511,16 @@ impl Iterator for Records {
             match self.current.as_mut() {
                 Some(Current::Jsonl(name, reader, lineno)) => {
                     let mut line = Vec::new();
-                    match reader.read_until(b'\n', &mut line) {
-                        Ok(0) => self.finish_current(),
-                        Ok(_) => {
+                    match read_line_bounded(reader.as_mut(), &mut line, self.max_line_bytes) {
+                        Ok((0, _)) => self.finish_current(),
+                        Ok((_, cut)) => {
                             *lineno += 1;
+                            if cut {
+                                return Some(Record::error(
+                                    format!("{name}:{lineno}"),
+                                    format!("record longer than {} bytes", self.max_line_bytes),
+                                ));
+                            }
                             if line.iter().all(u8::is_ascii_whitespace) {
                                 continue;
                             }

@@ -777,7 +777,7 @@ fn identify_with(text: &str, ws: &mut Vec<Word>) -> LangInfo {
             if a.code == "ar" && l.code == "arabizi" {
                 info(Lang::Ar, Some("ar"), 0.8)
             } else if a.code == "ar" && latin_is_english {
-                let mut i = info(Lang::Mixed, None, a.confidence.min(0.99).max(0.9));
+                let mut i = info(Lang::Mixed, None, a.confidence.clamp(0.9, 0.99));
                 i.spans = spans(text, ws);
                 i
             } else if counts.arabic >= counts.latin {

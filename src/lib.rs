@@ -41,7 +41,7 @@ pub mod warc;
 pub use label::{Dir, Lang, Role};
 pub use lang::LangInfo;
 pub use model::{Model, ModelError};
-pub use page::{Block, Page, PageKind};
+pub use page::{Block, Limits, Page, PageKind};
 
 use std::sync::OnceLock;
 
@@ -66,10 +66,18 @@ pub struct BlockLabel {
     pub dir: Dir,
 }
 
-/// A plain-text page from raw bytes: decoded (lossily if need be) and segmented.
+/// A plain-text page from raw bytes: decoded (lossily if need be) and
+/// segmented, with the default [`Limits`].
 pub fn page_from_text(id: &str, url: Option<&str>, bytes: &[u8]) -> Page {
-    let d = decode::decode_text(bytes);
-    let blocks = segment::segment(&d.text);
+    page_from_text_with(id, url, bytes, &Limits::default())
+}
+
+/// [`page_from_text`] with explicit limits; bytes beyond `max_page_bytes` are
+/// ignored and the page flagged `truncated`.
+pub fn page_from_text_with(id: &str, url: Option<&str>, bytes: &[u8], limits: &Limits) -> Page {
+    let cut = bytes.len() > limits.max_page_bytes;
+    let d = decode::decode_text(&bytes[..bytes.len().min(limits.max_page_bytes)]);
+    let (blocks, capped) = segment::segment_with(&d.text, limits);
     Page {
         id: id.to_string(),
         url: url.map(str::to_string),
@@ -78,13 +86,31 @@ pub fn page_from_text(id: &str, url: Option<&str>, bytes: &[u8]) -> Page {
         kind: PageKind::Text,
         offsets: d.offsets,
         lossy: d.lossy,
-        truncated: false,
+        truncated: cut || capped,
     }
 }
 
-/// A plain-text page from already decoded text.
+/// A plain-text page from already decoded text, with the default [`Limits`].
 pub fn page_from_string(id: &str, url: Option<&str>, text: String) -> Page {
-    let blocks = segment::segment(&text);
+    page_from_string_with(id, url, text, &Limits::default())
+}
+
+/// [`page_from_string`] with explicit limits.
+pub fn page_from_string_with(
+    id: &str,
+    url: Option<&str>,
+    mut text: String,
+    limits: &Limits,
+) -> Page {
+    let cut = text.len() > limits.max_page_bytes;
+    if cut {
+        let mut at = limits.max_page_bytes;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.truncate(at);
+    }
+    let (blocks, capped) = segment::segment_with(&text, limits);
     Page {
         id: id.to_string(),
         url: url.map(str::to_string),
@@ -93,7 +119,7 @@ pub fn page_from_string(id: &str, url: Option<&str>, text: String) -> Page {
         kind: PageKind::Text,
         offsets: page::OffsetMap::identity(),
         lossy: false,
-        truncated: false,
+        truncated: cut || capped,
     }
 }
 

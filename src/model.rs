@@ -152,8 +152,8 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             alpha: 1.0,
-            max_iterations: 150,
-            stack_folds: 4,
+            max_iterations: 100,
+            stack_folds: 3,
             seed: 42,
         }
     }
@@ -218,6 +218,13 @@ impl Model {
                 "roles are {:?}, this build expects {:?}",
                 self.roles,
                 Role::ALL
+            )));
+        }
+        if self.features.feature_set != crate::features::FEATURE_SET {
+            return Err(ModelError::Shape(format!(
+                "trained on feature set {}, this build computes feature set {}; retrain the model",
+                self.features.feature_set,
+                crate::features::FEATURE_SET
             )));
         }
         if self.features.hash_bits > 24 || self.features.hash_bits < 4 {

@@ -92,6 +92,30 @@ pub struct Structure {
     pub container_text_density: f32,
 }
 
+/// Limits that keep the work per record bounded on hostile input; all
+/// configurable on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one page read at most; the rest is not read and the page is
+    /// flagged `truncated`.
+    pub max_page_bytes: usize,
+    /// A longer block is cut into pieces at whitespace (or anywhere, if it has
+    /// none) of at most this many bytes; nothing is dropped.
+    pub max_block_bytes: usize,
+    /// Blocks beyond this many are not produced; the page is flagged `truncated`.
+    pub max_blocks: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_page_bytes: 32 * 1024 * 1024,
+            max_block_bytes: 64 * 1024,
+            max_blocks: 50_000,
+        }
+    }
+}
+
 /// Sorted anchor points `(decoded, original)`: at each anchor the two offsets
 /// are known to correspond, and between anchors both advance together.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -13,7 +13,7 @@
 //! A block starts at its first and ends after its last visible character, so
 //! every visible character of the page belongs to exactly one block.
 
-use crate::page::Block;
+use crate::page::{Block, Limits};
 
 /// Longest line, in characters, that still counts as "one word".
 const MAX_WORD_LINE_CHARS: usize = 40;
@@ -82,8 +82,66 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
     }
 }
 
-/// Split a plain-text page into blocks.
+/// Split a plain-text page into blocks with the default [`Limits`].
 pub fn segment(text: &str) -> Vec<Block> {
+    segment_with(text, &Limits::default()).0
+}
+
+/// Split a plain-text page into blocks; the flag tells whether `max_blocks`
+/// cut the page short.
+pub fn segment_with(text: &str, limits: &Limits) -> (Vec<Block>, bool) {
+    let blocks = segment_lines(text);
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        if b.end - b.start <= limits.max_block_bytes {
+            out.push(b);
+        } else {
+            split_long(text, b, limits.max_block_bytes.max(16), &mut out);
+        }
+        if out.len() >= limits.max_blocks {
+            out.truncate(limits.max_blocks);
+            return (out, true);
+        }
+    }
+    (out, false)
+}
+
+/// Cut an over-long block into pieces of at most `max` bytes, preferring the
+/// last whitespace before the limit; every piece starts and ends on a visible
+/// character.
+fn split_long(text: &str, b: Block, max: usize, out: &mut Vec<Block>) {
+    let mut start = b.start;
+    while start < b.end {
+        let mut end = if b.end - start <= max {
+            b.end
+        } else {
+            let mut cut = start + max;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let window = &text[start..cut];
+            match window.rfind(char::is_whitespace) {
+                Some(ws) if ws > max / 2 => start + ws,
+                _ => cut,
+            }
+        };
+        // Trim invisible characters at both ends of the piece.
+        let piece = &text[start..end];
+        let lead = piece.len() - piece.trim_start_matches(is_ignorable).len();
+        let trail = piece.len() - piece.trim_end_matches(is_ignorable).len();
+        let (s, e) = (start + lead, end - trail);
+        if s < e {
+            let lines = text[s..e].matches('\n').count() as u32 + 1;
+            out.push(Block::new(s, e, lines));
+        }
+        if end <= start {
+            end = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        start = end;
+    }
+}
+
+fn segment_lines(text: &str) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     // State of the open block: whether the previous raw line belongs to it, and
     // whether all its lines are one-word lines.
@@ -168,6 +226,44 @@ mod tests {
     fn bidi_marks_and_bom_are_not_content() {
         let t = "\u{FEFF}\u{200F}عاجل\u{200F}\n\u{200E}\n12/03/2025";
         assert_eq!(texts(t), vec!["عاجل", "12/03/2025"]);
+    }
+
+    #[test]
+    fn long_blocks_are_cut_and_block_count_is_capped() {
+        let long = "word ".repeat(100);
+        let limits = Limits {
+            max_block_bytes: 64,
+            max_blocks: 1000,
+            ..Limits::default()
+        };
+        let (b, truncated) = segment_with(&long, &limits);
+        assert!(!truncated);
+        assert!(b.len() >= 8);
+        assert!(b.iter().all(|x| x.end - x.start <= 64));
+        let covered: usize = b
+            .iter()
+            .map(|x| long[x.start..x.end].matches("word").count())
+            .sum();
+        assert_eq!(covered, 100);
+        let no_space = "ع".repeat(100);
+        let (b, _) = segment_with(&no_space, &limits);
+        assert!(b
+            .iter()
+            .all(|x| no_space.is_char_boundary(x.start) && x.end - x.start <= 64));
+        assert_eq!(
+            b.iter().map(|x| x.end - x.start).sum::<usize>(),
+            no_space.len()
+        );
+        let many = "a b\n".repeat(50);
+        let (b, truncated) = segment_with(
+            &many,
+            &Limits {
+                max_blocks: 10,
+                ..limits
+            },
+        );
+        assert!(truncated);
+        assert_eq!(b.len(), 10);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! `WARC-Record-ID` (as `id`), `WARC-Target-URI` (as `url`) and `WARC-Date`.
 //!
 //! Memory stays flat: records are read one at a time, and a record's block
-//! is kept only up to [`MAX_RECORD_BYTES`] (the rest is read past and the
-//! record flagged truncated).
+//! is kept only up to a limit (the rest is read past and the record flagged
+//! truncated).
 //!
 //! Damage is reported, not fatal: a truncated record, a record whose block
 //! does not end where `Content-Length` says, a corrupt gzip member or junk
@@ -22,9 +22,6 @@
 use crate::input::{Payload, Record};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
-
-/// Largest record block kept in memory; a longer block is cut here.
-pub const MAX_RECORD_BYTES: usize = crate::html::MAX_HTML_BYTES + (1 << 20);
 
 /// Longest header line kept.
 const MAX_LINE: usize = 64 * 1024;
@@ -381,7 +378,7 @@ pub struct WarcRecord {
     /// Header names lower-cased, in order.
     pub headers: Vec<(String, String)>,
     pub block: Vec<u8>,
-    /// The block was longer than [`MAX_RECORD_BYTES`] and was cut.
+    /// The block was longer than the reader keeps and was cut.
     pub truncated: bool,
 }
 
@@ -427,12 +424,15 @@ pub struct WarcReader {
     pending: Option<RecordError>,
     skipped: BTreeMap<String, usize>,
     line: Vec<u8>,
+    /// Bytes of a record block kept at most.
+    max_record: usize,
 }
 
 impl WarcReader {
-    /// A reader over `src`; gzip (one member per record, or one for the
-    /// whole file) is recognised by its magic bytes.
-    pub fn new(name: &str, src: Box<dyn Read + Send>) -> WarcReader {
+    /// A reader over `src` keeping at most `max_record` bytes of a record's
+    /// block; gzip (one member per record, or one for the whole file) is
+    /// recognised by its magic bytes.
+    pub fn new(name: &str, src: Box<dyn Read + Send>, max_record: usize) -> WarcReader {
         let mut src = io::BufReader::with_capacity(64 * 1024, src);
         let is_gz = matches!(src.fill_buf(), Ok(b) if b.starts_with(&GZIP_MAGIC[..2]));
         let src: Box<dyn Read + Send> = if is_gz {
@@ -448,6 +448,7 @@ impl WarcReader {
             pending: None,
             skipped: BTreeMap::new(),
             line: Vec::new(),
+            max_record,
         }
     }
 
@@ -574,7 +575,7 @@ impl WarcReader {
             }
         };
         let mut block = Vec::new();
-        match self.stream.read_block(len, &mut block, MAX_RECORD_BYTES) {
+        match self.stream.read_block(len, &mut block, self.max_record) {
             Ok(got) if got < len => {
                 self.resyncing = true;
                 return Some(Err(self.error(
@@ -670,7 +671,7 @@ impl WarcReader {
                             self.skip("response (not HTML)".into());
                             return None;
                         }
-                        let body = match decode_body(&rec.block[h.body..], &h) {
+                        let body = match decode_body(&rec.block[h.body..], &h, self.max_record) {
                             Ok(b) => b,
                             Err(e) => return Some(make(Err(e))),
                         };
@@ -826,13 +827,13 @@ fn http_payload(block: &[u8]) -> Result<Http, String> {
 }
 
 /// Undo transfer and content encodings of an HTTP body.
-fn decode_body(body: &[u8], h: &Http) -> Result<Vec<u8>, String> {
+fn decode_body(body: &[u8], h: &Http, max: usize) -> Result<Vec<u8>, String> {
     let body = if h.chunked {
         dechunk(body).unwrap_or_else(|| body.to_vec())
     } else {
         body.to_vec()
     };
-    let limit = crate::html::MAX_HTML_BYTES as u64 + 1;
+    let limit = max as u64 + 1;
     let mut out = Vec::new();
     let r = match h.encoding.as_deref() {
         None => return Ok(body),
@@ -915,7 +916,7 @@ mod tests {
     }
 
     fn read_all(bytes: Vec<u8>) -> (Vec<Record>, BTreeMap<String, usize>) {
-        let mut r = WarcReader::new("t.warc", Box::new(io::Cursor::new(bytes)));
+        let mut r = WarcReader::new("t.warc", Box::new(io::Cursor::new(bytes)), 1 << 20);
         let v: Vec<Record> = r.by_ref().collect();
         (v, r.skipped().clone())
     }

@@ -4,7 +4,7 @@ use super::{load_model, Outcome};
 use anyhow::Context;
 use ghirbal::input::{InputFormat, Record, Records};
 use ghirbal::output::{self, Format};
-use ghirbal::Classifier;
+use ghirbal::{Classifier, Limits};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -36,6 +36,15 @@ pub struct Args {
     /// Records per batch; output is flushed after each batch.
     #[arg(long, default_value_t = 256)]
     batch: usize,
+    /// Largest page read, in bytes; a longer page is cut and flagged `"truncated": true`.
+    #[arg(long, default_value_t = Limits::default().max_page_bytes)]
+    max_page_bytes: usize,
+    /// Longest block, in bytes; a longer one is cut into several blocks.
+    #[arg(long, default_value_t = Limits::default().max_block_bytes)]
+    max_block_bytes: usize,
+    /// Most blocks per page; a page with more is cut and flagged `"truncated": true`.
+    #[arg(long, default_value_t = Limits::default().max_blocks)]
+    max_blocks: usize,
 }
 
 /// Result of one record: its output text, or its failure (id, reason).
@@ -44,9 +53,9 @@ struct Done {
     error: Option<(String, String)>,
 }
 
-fn process(c: &mut Classifier, format: Format, rec: Record) -> Done {
+fn process(c: &mut Classifier, format: Format, limits: &Limits, rec: Record) -> Done {
     let mut page = match rec.payload {
-        Ok(p) => p.into_page(&rec.id, rec.url.as_deref()),
+        Ok(p) => p.into_page(&rec.id, rec.url.as_deref(), limits),
         Err(e) => {
             let text = match format {
                 Format::Json => output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n",
@@ -86,7 +95,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         )),
     };
     let pb = super::progress(true);
-    let mut records = Records::open_as(&args.inputs, args.input_format);
+    let limits = Limits {
+        max_page_bytes: args.max_page_bytes.max(1),
+        max_block_bytes: args.max_block_bytes.max(16),
+        max_blocks: args.max_blocks.max(1),
+    };
+    let mut records = Records::open_as(&args.inputs, &limits, args.input_format);
     let (mut read, mut failed) = (0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let batch = args.batch.max(1);
@@ -101,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 .into_par_iter()
                 .map_init(
                     || Classifier::new(&model),
-                    |c, r| process(c, args.format, r),
+                    |c, r| process(c, args.format, &limits, r),
                 )
                 .collect()
         });

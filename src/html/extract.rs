@@ -22,13 +22,9 @@
 //! open elements: no recursion, so depth costs heap, not stack.
 
 use super::dom::{Data, Dom, Element, NodeId, NONE};
-use crate::page::{Block, Structure};
+use crate::page::{Block, Limits, Structure};
 use html5ever::ns;
 use html5ever::tendril::StrTendril;
-
-/// Most blocks taken from one page; the rest of a page is dropped and the
-/// page flagged truncated.
-pub const MAX_BLOCKS: usize = 100_000;
 
 /// Most tags kept in [`Structure::tag_path`] (the innermost ones).
 pub const MAX_TAG_PATH: usize = 32;
@@ -58,7 +54,7 @@ pub struct Extracted {
     pub text_nodes: Vec<(NodeId, u32)>,
     /// `<meta name="ghirbal:…">` values and the canonical URL from `<head>`.
     pub head: Head,
-    /// More than [`MAX_BLOCKS`] blocks: the rest was dropped.
+    /// More than [`Limits::max_blocks`] blocks: the rest was dropped.
     pub truncated: bool,
 }
 
@@ -404,6 +400,7 @@ struct Walker<'d> {
     cur: Pending,
     out: Extracted,
     opts: Options,
+    limits: Limits,
 }
 
 impl Walker<'_> {
@@ -528,22 +525,12 @@ impl Walker<'_> {
         if trimmed.is_empty() || self.out.truncated {
             return;
         }
-        if self.out.blocks.len() >= MAX_BLOCKS {
+        if self.out.blocks.len() >= self.limits.max_blocks {
             self.out.truncated = true;
             return;
         }
         let owner = self.owner_index();
         let structure = self.structure(owner, &p);
-        if !self.out.text.is_empty() {
-            self.out.text.push('\n');
-        }
-        let start = self.out.text.len();
-        self.out.text.push_str(trimmed);
-        let lines = trimmed.matches('\n').count() as u32 + 1;
-        let mut block = Block::new(start, self.out.text.len(), lines);
-        block.structure = Some(Box::new(structure));
-        let index = self.out.blocks.len() as u32;
-        self.out.blocks.push(block);
         let label = p
             .label_votes
             .iter()
@@ -558,13 +545,28 @@ impl Walker<'_> {
                 )
             })
             .unwrap_or((None, None));
-        self.out.labels.push(label);
-        self.out
-            .owners
-            .push(self.frames.get(owner).map_or(0, |f| f.node));
+        let owner_node = self.frames.get(owner).map_or(0, |f| f.node);
+        let first_index = self.out.blocks.len() as u32;
+        for piece in split_long(trimmed, self.limits.max_block_bytes.max(16)) {
+            if self.out.blocks.len() >= self.limits.max_blocks {
+                self.out.truncated = true;
+                break;
+            }
+            if !self.out.text.is_empty() {
+                self.out.text.push('\n');
+            }
+            let start = self.out.text.len();
+            self.out.text.push_str(piece);
+            let lines = piece.matches('\n').count() as u32 + 1;
+            let mut block = Block::new(start, self.out.text.len(), lines);
+            block.structure = Some(Box::new(structure.clone()));
+            self.out.blocks.push(block);
+            self.out.labels.push(label.clone());
+            self.out.owners.push(owner_node);
+        }
         self.out
             .text_nodes
-            .extend(p.text_nodes.into_iter().map(|n| (n, index)));
+            .extend(p.text_nodes.into_iter().map(|n| (n, first_index)));
     }
 
     fn structure(&self, owner: usize, p: &Pending) -> Structure {
@@ -623,6 +625,39 @@ impl Walker<'_> {
     }
 }
 
+/// Cut an over-long block text into pieces of at most `max` bytes, at the last
+/// white space before the limit when there is one in its second half; every
+/// piece starts and ends on a visible character (the rule of text pages).
+fn split_long(text: &str, max: usize) -> Vec<&str> {
+    if text.len() <= max {
+        return vec![text];
+    }
+    let ignorable = crate::segment::is_ignorable;
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = if rest.len() <= max {
+            rest.len()
+        } else {
+            let mut cut = max;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            match rest[..cut].rfind(char::is_whitespace) {
+                Some(ws) if ws > max / 2 => ws,
+                _ if cut == 0 => rest.chars().next().map_or(1, char::len_utf8),
+                _ => cut,
+            }
+        };
+        let piece = rest[..end].trim_matches(ignorable);
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
 /// Read `<head>`: ghirbal meta tags and the canonical URL.
 fn read_head(dom: &Dom, html: NodeId) -> Head {
     let mut h = Head::default();
@@ -662,7 +697,7 @@ fn read_head(dom: &Dom, html: NodeId) -> Head {
 }
 
 /// Walk a parsed document and collect its blocks.
-pub fn extract(dom: &Dom, opts: Options) -> Extracted {
+pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
     let Some(root) = dom.root_element() else {
         return Extracted::default();
     };
@@ -677,6 +712,7 @@ pub fn extract(dom: &Dom, opts: Options) -> Extracted {
             ..Extracted::default()
         },
         opts,
+        limits: *limits,
     };
     let mut node = root;
     'walk: loop {
@@ -739,7 +775,7 @@ mod tests {
     use crate::html::dom::parse;
 
     fn blocks(html: &str) -> Vec<String> {
-        let x = extract(&parse(html), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default());
         x.blocks
             .iter()
             .map(|b| x.text[b.start..b.end].to_string())
@@ -791,7 +827,7 @@ mod tests {
             <article id=story><h2><span class=headline>Title</span></h2>\
             <p>Some <a href=#>link</a> text</p></article>\
             <div role=contentinfo class=\"حقوق\">© 2025</div></body></html>";
-        let x = extract(&parse(html), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default());
         let s: Vec<&Structure> = x
             .blocks
             .iter()
@@ -821,6 +857,23 @@ mod tests {
     }
 
     #[test]
+    fn long_blocks_are_cut_and_many_blocks_truncate() {
+        let limits = Limits {
+            max_block_bytes: 16,
+            max_blocks: 3,
+            ..Limits::default()
+        };
+        let x = extract(
+            &parse("<p>aaaa bbbb cccc dddd eeee</p><p>x</p><p>y</p>"),
+            &limits,
+            Options::default(),
+        );
+        let t: Vec<&str> = x.blocks.iter().map(|b| &x.text[b.start..b.end]).collect();
+        assert_eq!(t, vec!["aaaa bbbb cccc", "dddd eeee", "x"]);
+        assert!(x.truncated);
+    }
+
+    #[test]
     fn class_token_splitting() {
         let mut v = Vec::new();
         class_tokens("adSlot ad-slot__top col-md-6 x Sponsored_Box", &mut v, 99);
@@ -834,7 +887,7 @@ mod tests {
     fn labels_come_from_the_nearest_labelled_ancestor() {
         let html = "<body data-ghirbal-role=chrome><p>a</p><div data-ghirbal-role=body data-ghirbal-lang=en>\
             <p>b</p><p>c <span data-ghirbal-role=ad>Sponsored words here</span></p></div></body>";
-        let x = extract(&parse(html), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default());
         let l: Vec<_> = x
             .labels
             .iter()
@@ -853,7 +906,7 @@ mod tests {
     #[test]
     fn head_metadata() {
         let html = "<head><meta name=ghirbal:url content=\"https://a.example/x\"><link rel=canonical href=\"https://b.example/\"></head><p>x";
-        let x = extract(&parse(html), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default());
         assert_eq!(x.head.url.as_deref(), Some("https://a.example/x"));
     }
 }

@@ -17,19 +17,17 @@
 //! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
 //!    making training data.
 //!
-//! Limits: a document longer than [`MAX_HTML_BYTES`] is cut there and the page
-//! flagged `truncated`; so is a page with more than [`extract::MAX_BLOCKS`]
-//! blocks.
+//! Limits ([`Limits`], shared with text pages): a document longer than
+//! `max_page_bytes` is cut there and the page flagged `truncated`; so is a
+//! page with more than `max_blocks` blocks; a block longer than
+//! `max_block_bytes` is cut into pieces at white space, nothing dropped.
 
 pub mod charset;
 pub mod dom;
 pub mod extract;
 pub mod serialize;
 
-use crate::page::{OffsetMap, Page, PageKind};
-
-/// Longest HTML document read, in bytes; the rest is cut off.
-pub const MAX_HTML_BYTES: usize = 32 << 20;
+use crate::page::{Limits, OffsetMap, Page, PageKind};
 
 /// A parsed HTML page and what the walk found besides blocks.
 #[derive(Debug)]
@@ -46,14 +44,16 @@ pub fn parse_page(
     url: Option<&str>,
     bytes: &[u8],
     charset_hint: Option<&str>,
+    limits: &Limits,
     opts: extract::Options,
 ) -> HtmlPage {
-    let cut = bytes.len() > MAX_HTML_BYTES;
-    let bytes = &bytes[..bytes.len().min(MAX_HTML_BYTES)];
+    let max = limits.max_page_bytes;
+    let cut = bytes.len() > max;
+    let bytes = &bytes[..bytes.len().min(max)];
     let decoded = charset::decode(bytes, charset_hint, url, cut);
     let dom = dom::parse(&decoded.text);
     drop(decoded.text);
-    let mut extracted = extract::extract(&dom, opts);
+    let mut extracted = extract::extract(&dom, limits, opts);
     let text = std::mem::take(&mut extracted.text);
     let blocks = std::mem::take(&mut extracted.blocks);
     let page = Page {
@@ -87,5 +87,24 @@ pub fn page_from_html(
     bytes: &[u8],
     charset_hint: Option<&str>,
 ) -> Page {
-    parse_page(id, url, bytes, charset_hint, extract::Options::default()).page
+    page_from_html_with(id, url, bytes, charset_hint, &Limits::default())
+}
+
+/// [`page_from_html`] with explicit limits.
+pub fn page_from_html_with(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+    limits: &Limits,
+) -> Page {
+    parse_page(
+        id,
+        url,
+        bytes,
+        charset_hint,
+        limits,
+        extract::Options::default(),
+    )
+    .page
 }

@@ -1,0 +1,503 @@
+//! End-to-end tests of the `ghirbal` binary: the output contract, batch
+//! behaviour, output formats, training, evaluation and errors.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const ROLES: &[&str] = &["body", "chrome", "nav", "legal", "ad"];
+const LANGS: &[&str] = &["ar", "en", "mixed", "other", "none"];
+const DIRS: &[&str] = &["rtl", "ltr", "mixed", "neutral"];
+
+/// Check one page object against the output contract and the input bytes.
+fn check_contract(page: &Value, input: &[u8]) {
+    assert!(page["id"].is_string());
+    assert!(page["model"].as_str().unwrap().contains('@'));
+    let blocks = page["blocks"].as_array().expect("blocks array");
+    let mut last_end = 0;
+    for b in blocks {
+        let start = b["start"].as_u64().unwrap() as usize;
+        let end = b["end"].as_u64().unwrap() as usize;
+        assert!(
+            start < end && start >= last_end,
+            "ordered, non-overlapping: {b}"
+        );
+        last_end = end;
+        let text = b["text"].as_str().unwrap();
+        if page.get("lossy").is_none() {
+            assert_eq!(
+                &input[start..end],
+                text.as_bytes(),
+                "offsets point into the input"
+            );
+        }
+        assert!(ROLES.contains(&b["role"].as_str().unwrap()));
+        assert!(LANGS.contains(&b["lang"].as_str().unwrap()));
+        assert!(DIRS.contains(&b["dir"].as_str().unwrap()));
+        let scores = b["role_scores"].as_object().unwrap();
+        let mut keys: Vec<&str> = scores.keys().map(String::as_str).collect();
+        let mut want = ROLES.to_vec();
+        keys.sort();
+        want.sort();
+        assert_eq!(keys, want, "all five role scores");
+        let sum: f64 = scores.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-3, "scores sum to 1: {sum}");
+        let best = scores
+            .iter()
+            .max_by(|a, b| a.1.as_f64().unwrap().total_cmp(&b.1.as_f64().unwrap()))
+            .unwrap()
+            .0;
+        assert_eq!(best, b["role"].as_str().unwrap(), "role is the top score");
+        let c = b["lang_confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c));
+    }
+}
+
+#[test]
+fn classify_example_page_follows_the_contract() {
+    let o = run(&["classify", "examples/wire-story.txt"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1);
+    assert!(
+        stdout(&o).contains(r#""role_scores":{"body":"#),
+        "role scores are written in role order"
+    );
+    let input = std::fs::read(root().join("examples/wire-story.txt")).unwrap();
+    check_contract(&lines[0], &input);
+    assert_eq!(lines[0]["id"], "examples/wire-story.txt");
+    let blocks = lines[0]["blocks"].as_array().unwrap();
+    // 34 raw lines: the headline broken one word per line (6 lines) is one
+    // block, and so are two consecutive "Advertisement" lines.
+    assert_eq!(blocks.len(), 28);
+    let broken = blocks
+        .iter()
+        .find(|b| b["text"] == "Red\nSea\nshipping\ninsurers\nraise\npremiums")
+        .expect("one-word lines form one block");
+    assert_eq!(broken["lang"], "en");
+    let by_text = |t: &str| blocks.iter().find(|b| b["text"] == t).unwrap();
+    assert_eq!(by_text("عاجل")["lang"], "ar");
+    assert_eq!(by_text("عاجل")["dir"], "rtl");
+    let prev = by_text("السابق: Oil prices climb as OPEC+ meets in Vienna");
+    assert_eq!(prev["lang"], "mixed");
+    assert_eq!(prev["dir"], "mixed");
+    assert_eq!(prev["spans"].as_array().unwrap().len(), 2);
+    assert_eq!(by_text("Advertisement")["role"], "ad");
+    assert_eq!(
+        by_text("© 2025 الوادي نيوز. جميع الحقوق محفوظة")["role"],
+        "legal"
+    );
+}
+
+#[test]
+fn every_visible_character_is_in_exactly_one_block() {
+    let input = "\u{FEFF}عاجل\r\n\r\nHeadline one\n  continued here\n\u{00A0}\nA\nB\nC\n\u{200F}\nلا شيء\t\n© 2025 x\n";
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("p.txt");
+    std::fs::write(&p, input).unwrap();
+    let o = run(&["classify", p.to_str().unwrap()], b"");
+    assert!(o.status.success());
+    let page = &json_lines(&o)[0];
+    check_contract(page, input.as_bytes());
+    let mut covered = vec![false; input.len()];
+    for b in page["blocks"].as_array().unwrap() {
+        for c in b["start"].as_u64().unwrap()..b["end"].as_u64().unwrap() {
+            assert!(!covered[c as usize]);
+            covered[c as usize] = true;
+        }
+    }
+    for (i, c) in input.char_indices() {
+        if !ghirbal::segment::is_ignorable(c) {
+            assert!(covered[i], "{c:?} at {i} is in no block");
+        }
+    }
+}
+
+#[test]
+fn invalid_utf8_is_flagged_and_offsets_stay_in_the_input() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("bad.txt");
+    let mut input = b"Good line here\n\xFF\xFEbroken \xC3 bytes\n".to_vec();
+    input.extend_from_slice("عاجل\n".as_bytes());
+    std::fs::write(&p, &input).unwrap();
+    let o = run(&["classify", p.to_str().unwrap()], b"");
+    assert!(o.status.success());
+    let page = &json_lines(&o)[0];
+    assert_eq!(page["lossy"], true);
+    let blocks = page["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 3);
+    let last = &blocks[2];
+    let (s, e) = (
+        last["start"].as_u64().unwrap() as usize,
+        last["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&input[s..e], "عاجل".as_bytes());
+}
+
+#[test]
+fn batch_from_stdin_keeps_order_and_reports_bad_records() {
+    let input = concat!(
+        r#"{"id":"a","text":"عاجل\nOil prices climb"}"#,
+        "\n",
+        "{this is not json\n",
+        r#"{"id":"c","url":"https://x.example/c","text":"Home\n© 2025 X"}"#,
+        "\n",
+        r#"{"id":"d"}"#,
+        "\n"
+    );
+    let o = run(&["classify", "-"], input.as_bytes());
+    assert_eq!(o.status.code(), Some(1), "some records failed");
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 4, "one line per input record");
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["blocks"].as_array().unwrap().len(), 2);
+    assert_eq!(lines[1]["id"], "-:2");
+    assert!(lines[1]["error"].as_str().unwrap().contains("invalid JSON"));
+    assert_eq!(lines[2]["url"], "https://x.example/c");
+    assert!(lines[3]["error"].as_str().unwrap().contains("text"));
+    let err = stderr(&o);
+    assert!(
+        err.contains("4 records read, 2 classified, 2 failed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn plain_page_on_stdin() {
+    let o = run(&["classify", "-"], "عاجل\nHome\n".as_bytes());
+    assert!(o.status.success());
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], "-");
+}
+
+#[test]
+fn directories_are_read_recursively_in_path_order() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("b/c")).unwrap();
+    std::fs::write(d.path().join("b/c/2.txt"), "two").unwrap();
+    std::fs::write(d.path().join("a.txt"), "one").unwrap();
+    std::fs::write(d.path().join("b/1.txt"), "three").unwrap();
+    let o = run_in(d.path(), &["classify", "."], b"");
+    assert!(o.status.success());
+    let ids: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, vec!["./a.txt", "./b/1.txt", "./b/c/2.txt"]);
+}
+
+#[test]
+fn unreadable_file_is_an_error_record_and_the_rest_goes_on() {
+    let o = run(
+        &["classify", "no/such/page.txt", "examples/wire-story.txt"],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "no/such/page.txt");
+    assert!(lines[0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot read"));
+    assert!(lines[1]["blocks"].is_array());
+    assert!(stderr(&o).contains("no/such/page.txt"));
+}
+
+#[test]
+fn text_format_prints_only_body_blocks() {
+    let o = run(
+        &["classify", "--format", "text", "examples/wire-story.txt"],
+        b"",
+    );
+    assert!(o.status.success());
+    let text = stdout(&o);
+    let json = json_lines(&run(&["classify", "examples/wire-story.txt"], b""));
+    let body: Vec<&str> = json[0]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["role"] == "body")
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert!(!body.is_empty());
+    assert_eq!(text, format!("{}\n\n", body.join("\n")));
+    assert!(!text.contains("Advertisement"));
+}
+
+#[test]
+fn output_file_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out.jsonl");
+    let o = run(
+        &[
+            "classify",
+            "examples/wire-story.txt",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        1,
+        "no temporary left"
+    );
+}
+
+#[test]
+fn training_is_deterministic_and_the_model_is_usable() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(3);
+    let mut models = Vec::new();
+    for name in ["m1.json", "m2.json"] {
+        let out = d.path().join(name);
+        let mut args: Vec<&str> = vec!["train"];
+        args.extend(corpus.iter().map(String::as_str));
+        args.extend(["--out", out.to_str().unwrap(), "--name", "test"]);
+        args.extend(FAST);
+        let o = run(&args, b"");
+        assert!(o.status.success(), "{}", stderr(&o));
+        models.push(std::fs::read(&out).unwrap());
+    }
+    assert_eq!(
+        models[0], models[1],
+        "same data and seed give the same bytes"
+    );
+    let model: Value = serde_json::from_slice(&models[0]).unwrap();
+    assert_eq!(model["format"], "ghirbal-model");
+    assert_eq!(model["version"], 1);
+    assert_eq!(model["roles"], serde_json::json!(ROLES));
+    assert!(model["training"]["data_fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("fnv1a64:"));
+    let m = d.path().join("m1.json");
+    let o = run(
+        &[
+            "classify",
+            "--model",
+            m.to_str().unwrap(),
+            "examples/wire-story.txt",
+        ],
+        b"",
+    );
+    assert!(o.status.success());
+    assert_eq!(json_lines(&o)[0]["model"], "test@1");
+}
+
+#[test]
+fn cross_validation_is_split_by_site() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("m.json");
+    let corpus = small_corpus(4);
+    let mut args: Vec<&str> = vec!["train"];
+    args.extend(corpus.iter().map(String::as_str));
+    args.extend(["--out", out.to_str().unwrap(), "--folds", "2"]);
+    args.extend(FAST);
+    let o = run(&args, b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cross-validation, 2 folds by site"));
+    let model: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let cv = &model["training"]["cross_validation"];
+    assert_eq!(cv["split"], "site");
+    assert_eq!(cv["folds"], 2);
+    let f1 = cv["macro_f1_token"].as_f64().unwrap();
+    assert!(f1 > 0.0 && f1 <= 1.0);
+    // Too few sites for the folds asked is a clear error, not a silent fallback.
+    let one = small_corpus(1);
+    let o = run(
+        &[
+            "train",
+            &one[0],
+            "--out",
+            out.to_str().unwrap(),
+            "--folds",
+            "5",
+            "--hash-bits",
+            "8",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot make 5 folds from 1 sites"));
+}
+
+#[test]
+fn annotated_output_is_training_input() {
+    let d = tempfile::tempdir().unwrap();
+    let ann = d.path().join("page.txt");
+    let o = run(
+        &[
+            "classify",
+            "--format",
+            "annotated",
+            "examples/wire-story.txt",
+        ],
+        b"",
+    );
+    assert!(o.status.success());
+    std::fs::write(&ann, &o.stdout).unwrap();
+    // The annotated page reads back as the same blocks with the same labels.
+    let pages = ghirbal::corpus::load(&[&ann]).unwrap();
+    assert_eq!(pages.len(), 1);
+    let json = json_lines(&run(&["classify", "examples/wire-story.txt"], b""));
+    let blocks = json[0]["blocks"].as_array().unwrap();
+    assert_eq!(pages[0].roles.len(), blocks.len());
+    for (i, b) in blocks.iter().enumerate() {
+        assert_eq!(pages[0].page.block_text(i), b["text"].as_str().unwrap());
+        assert_eq!(pages[0].roles[i].as_str(), b["role"].as_str().unwrap());
+    }
+    // Corrected JSON Lines output is training input too.
+    let jl = d.path().join("corrected.jsonl");
+    std::fs::write(
+        &jl,
+        stdout(&run(&["classify", "examples/wire-story.txt"], b"")),
+    )
+    .unwrap();
+    let pages = ghirbal::corpus::load(&[&jl]).unwrap();
+    assert_eq!(pages[0].roles.len(), blocks.len());
+}
+
+#[test]
+fn eval_prints_figures_and_json() {
+    let dev = root().join("training-data/dev");
+    let o = run(&["eval", dev.to_str().unwrap(), "--json"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["pages"].as_u64().unwrap() > 10);
+    for key in ["roles_by_block", "roles_by_token"] {
+        let m = r[key]["macro_f1"].as_f64().unwrap();
+        assert!(m > 0.5 && m <= 1.0, "{key} macro-F1 {m}");
+        assert_eq!(r[key]["confusion"].as_array().unwrap().len(), 5);
+    }
+    assert!(r["lang_by_block"]["accuracy"].as_f64().unwrap() > 0.9);
+    let o = run(&["eval", dev.to_str().unwrap()], b"");
+    let text = stdout(&o);
+    assert!(text.contains("macro-F1"));
+    assert!(text.contains("confusion"));
+}
+
+#[test]
+fn corrupt_and_foreign_models_are_fatal_with_the_file_named() {
+    let d = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(root().join("models/default.json")).unwrap();
+    let cases = [
+        (
+            "truncated.json",
+            good[..good.len() / 2].to_string(),
+            "not a valid ghirbal model",
+        ),
+        (
+            "version.json",
+            good.replacen("\"version\":1", "\"version\":7", 1),
+            "format version 7 is not supported",
+        ),
+        (
+            "shape.json",
+            good.replacen("\"hash_bits\":", "\"hash_bits\":1", 1),
+            "inconsistent",
+        ),
+        (
+            "other.json",
+            "{\"format\":\"onnx\"}".to_string(),
+            "not a valid ghirbal model",
+        ),
+    ];
+    for (name, content, want) in cases {
+        let p = d.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let o = run(
+            &[
+                "classify",
+                "--model",
+                p.to_str().unwrap(),
+                "examples/wire-story.txt",
+            ],
+            b"",
+        );
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = stderr(&o);
+        assert!(err.contains(name), "{name}: {err}");
+        assert!(err.contains(want), "{name}: {err}");
+        assert!(o.stdout.is_empty());
+    }
+    let o = run(
+        &[
+            "classify",
+            "--model",
+            "missing.json",
+            "examples/wire-story.txt",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing.json"));
+}
+
+#[test]
+fn unknown_labels_in_training_data_name_file_and_line() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("page.txt");
+    std::fs::write(
+        &p,
+        "# site: x\nbody en\tA headline\nsidebar en\tWhat is this\n",
+    )
+    .unwrap();
+    let out = d.path().join("m.json");
+    let o = run(
+        &["train", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{}:3: unknown role \"sidebar\"", p.display())),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn arguments_errors_exit_2() {
+    let o = run(&["classify"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["classify", "--format", "xml", "x"], b"");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn limits_cut_pages_and_flag_them() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("big.txt");
+    let mut page = String::new();
+    for i in 0..200 {
+        page.push_str(&format!("Line number {i} of a long page with words\n"));
+    }
+    std::fs::write(&p, &page).unwrap();
+    let o = run(
+        &["classify", p.to_str().unwrap(), "--max-page-bytes", "1000"],
+        b"",
+    );
+    assert!(o.status.success());
+    let l = &json_lines(&o)[0];
+    assert_eq!(l["truncated"], true);
+    let last_end = l["blocks"].as_array().unwrap().last().unwrap()["end"]
+        .as_u64()
+        .unwrap();
+    assert!(last_end <= 1000);
+    let o = run(&["classify", p.to_str().unwrap(), "--max-blocks", "5"], b"");
+    let l = &json_lines(&o)[0];
+    assert_eq!(l["truncated"], true);
+    assert_eq!(l["blocks"].as_array().unwrap().len(), 5);
+    let o = run(&["classify", p.to_str().unwrap()], b"");
+    let l = &json_lines(&o)[0];
+    assert!(l.get("truncated").is_none());
+    assert_eq!(l["blocks"].as_array().unwrap().len(), 200);
+}
