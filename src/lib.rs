@@ -37,6 +37,7 @@ pub mod output;
 pub mod page;
 pub mod segment;
 pub mod warc;
+pub mod wcxb;
 
 pub use label::{Dir, Lang, Role};
 pub use lang::LangInfo;

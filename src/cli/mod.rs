@@ -8,6 +8,7 @@
 mod classify;
 mod eval;
 mod train;
+mod wcxb;
 
 use clap::{Parser, Subcommand};
 use ghirbal::Model;
@@ -34,6 +35,10 @@ enum Command {
     Train(train::Args),
     /// Score a model against labelled pages.
     Eval(eval::Args),
+    /// Turn WCXB pages and their gold main text into labelled HTML pages.
+    WcxbConvert(wcxb::ConvertArgs),
+    /// Score a model on WCXB pages: word F1 of body blocks against the gold main text.
+    WcxbEval(wcxb::EvalArgs),
 }
 
 /// How a command ended.
@@ -57,6 +62,8 @@ pub fn main() -> ExitCode {
         Command::Classify(a) => classify::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::WcxbConvert(a) => wcxb::convert(a),
+        Command::WcxbEval(a) => wcxb::eval(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -157,8 +157,13 @@ impl Dom {
     }
 }
 
-/// Parse a decoded HTML document.
+/// Parse a decoded HTML document as a browser with scripting on.
 pub fn parse(text: &str) -> Dom {
+    parse_with(text, true)
+}
+
+/// Parse with scripting on (`<noscript>` holds raw text) or off (markup).
+pub fn parse_with(text: &str, scripting: bool) -> Dom {
     let (text, cut_attributes) = match cap_attributes(text) {
         Cow::Borrowed(t) => (Cow::Borrowed(t), false),
         Cow::Owned(t) => (Cow::Owned(t), true),
@@ -167,12 +172,13 @@ pub fn parse(text: &str) -> Dom {
     let tb = TreeBuilder::new(
         sink,
         TreeBuilderOpts {
-            scripting_enabled: true,
+            scripting_enabled: scripting,
             ..TreeBuilderOpts::default()
         },
     );
     let guard = DepthGuard {
         tb,
+        scripting,
         dropped: RefCell::new(HashMap::new()),
         dropped_total: Cell::new(0),
     };
@@ -508,6 +514,8 @@ impl Tracer for Count {
 /// nest deeper than [`MAX_DEPTH`].
 struct DepthGuard {
     tb: TreeBuilder<NodeId, Sink>,
+    /// With scripting on, `<noscript>` holds raw text and never nests.
+    scripting: bool,
     /// Per tag name: start tags dropped whose end tags are still to come.
     dropped: RefCell<HashMap<LocalName, usize>>,
     dropped_total: Cell<usize>,
@@ -547,13 +555,19 @@ fn is_leaf(name: &LocalName) -> bool {
     )
 }
 
+impl DepthGuard {
+    fn never_dropped(&self, name: &LocalName) -> bool {
+        is_leaf(name) && (self.scripting || &**name != "noscript")
+    }
+}
+
 impl TokenSink for DepthGuard {
     type Handle = NodeId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<NodeId> {
         if let TagToken(tag) = &token {
             if tag.kind == StartTag {
-                if !is_leaf(&tag.name) {
+                if !self.never_dropped(&tag.name) {
                     let held = Count(Cell::new(0));
                     self.tb.trace_handles(&held);
                     if held.0.get() > MAX_DEPTH {

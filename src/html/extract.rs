@@ -54,6 +54,8 @@ pub struct Extracted {
     pub text_nodes: Vec<(NodeId, u32)>,
     /// `<meta name="ghirbal:…">` values and the canonical URL from `<head>`.
     pub head: Head,
+    /// The page was read with [`Options::fallback`].
+    pub fallback: bool,
     /// More than [`Limits::max_blocks`] blocks: the rest was dropped.
     pub truncated: bool,
 }
@@ -73,6 +75,10 @@ pub struct Head {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     pub record_nodes: bool,
+    /// The fallback reading of [`is_skipped`]: `<noscript>` content and
+    /// style-hidden elements visible (the document must then have been parsed
+    /// with scripting off, so that `<noscript>` holds markup, not raw text).
+    pub fallback: bool,
 }
 
 /// An element's local name when it is in the HTML namespace.
@@ -142,11 +148,17 @@ pub fn is_block_level(name: &str) -> bool {
     )
 }
 
-/// Whether an element and everything in it is invisible.
-pub fn is_skipped(e: &Element) -> bool {
+/// Whether an element and everything in it is invisible. With `fallback`
+/// (for pages that show nothing otherwise) `noscript` content and elements
+/// hidden by an inline style count as visible: what the page shows once its
+/// scripts would have run, or with scripting off.
+pub fn is_skipped(e: &Element, fallback: bool) -> bool {
     if !e.is_html() {
         // SVG is drawn, not read; MathML is read.
         return e.name.ns == ns!(svg);
+    }
+    if fallback && &**e.local() == "noscript" {
+        return false;
     }
     let skip_tag = matches!(
         &**e.local(),
@@ -186,7 +198,7 @@ pub fn is_skipped(e: &Element) -> bool {
         match &*a.name.local {
             "hidden" => return true,
             "aria-hidden" if a.value.trim().eq_ignore_ascii_case("true") => return true,
-            "style" if style_hides(&a.value) => return true,
+            "style" if !fallback && style_hides(&a.value) => return true,
             _ => {}
         }
     }
@@ -305,13 +317,13 @@ fn is_label_only_span(e: &Element) -> bool {
 
 /// Per element, visible text characters and markup characters of its
 /// subtree (post-order, iterative).
-fn subtree_stats(dom: &Dom, root: NodeId) -> Vec<(u32, u32)> {
+fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> Vec<(u32, u32)> {
     let mut stats = vec![(0u32, 0u32); dom.nodes.len()];
     let mut node = root;
     loop {
         let n = dom.node(node);
         let descend = match &n.data {
-            Data::Element(e) => !is_skipped(e),
+            Data::Element(e) => !is_skipped(e, fallback),
             _ => false,
         };
         if let Data::Text(t) = &n.data {
@@ -327,7 +339,7 @@ fn subtree_stats(dom: &Dom, root: NodeId) -> Vec<(u32, u32)> {
         loop {
             let cn = dom.node(cur);
             if let Data::Element(e) = &cn.data {
-                if !is_skipped(e) && cur != root {
+                if !is_skipped(e, fallback) && cur != root {
                     let own = if is_label_only_span(e) {
                         0
                     } else {
@@ -703,12 +715,13 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
     };
     let mut w = Walker {
         dom,
-        stats: subtree_stats(dom, root),
+        stats: subtree_stats(dom, root, opts.fallback),
         frames: Vec::new(),
         tokens: Vec::new(),
         cur: Pending::default(),
         out: Extracted {
             head: read_head(dom, root),
+            fallback: opts.fallback,
             ..Extracted::default()
         },
         opts,
@@ -722,7 +735,7 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
         let n = w.dom.node(node);
         let mut opened = false;
         match &n.data {
-            Data::Element(e) if !is_skipped(e) => {
+            Data::Element(e) if !is_skipped(e, opts.fallback) => {
                 let is_br = e.is_html() && &**e.local() == "br";
                 let block = e.is_html() && is_block_level(e.local());
                 if is_br || block {

@@ -17,6 +17,11 @@
 //! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
 //!    making training data.
 //!
+//! A page that shows no text at all is read again leniently
+//! ([`extract::Options::fallback`]): `<noscript>` content (crawler views of
+//! some forum software) and elements hidden by an inline style (wrappers
+//! hidden until scripts run) then count as visible.
+//!
 //! Limits ([`Limits`], shared with text pages): a document longer than
 //! `max_page_bytes` is cut there and the page flagged `truncated`; so is a
 //! page with more than `max_blocks` blocks; a block longer than
@@ -51,9 +56,23 @@ pub fn parse_page(
     let cut = bytes.len() > max;
     let bytes = &bytes[..bytes.len().min(max)];
     let decoded = charset::decode(bytes, charset_hint, url, cut);
-    let dom = dom::parse(&decoded.text);
-    drop(decoded.text);
+    let mut dom = dom::parse(&decoded.text);
     let mut extracted = extract::extract(&dom, limits, opts);
+    // A page that shows nothing until its scripts run (content in <noscript>,
+    // as in crawler views of forum software, or in a wrapper hidden by an
+    // inline style until hydration): read it again leniently.
+    if extracted.blocks.is_empty() {
+        dom = dom::parse_with(&decoded.text, false);
+        extracted = extract::extract(
+            &dom,
+            limits,
+            extract::Options {
+                fallback: true,
+                ..opts
+            },
+        );
+    }
+    drop(decoded.text);
     let text = std::mem::take(&mut extracted.text);
     let blocks = std::mem::take(&mut extracted.blocks);
     let page = Page {
