@@ -614,7 +614,7 @@ impl WarcReader {
                     return Some(Err(self.error(
                         id,
                         url,
-                        "malformed record: the block does not end where Content-Length says".into(),
+                        "malformed record: the block does not end where Content-Length says (a truncated or damaged record)".into(),
                     )));
                 }
                 Err(e) => {
