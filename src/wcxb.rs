@@ -8,9 +8,11 @@
 //! main text into a role for every block of the parsed page:
 //!
 //! 1. `body`: a block of three or more words at least [`BODY_COVERAGE`] of
-//!    whose word trigrams occur in the gold text; a shorter block when it is a
-//!    whole line of the gold text, or occurs in it and sits next to a long body
-//!    block; never a block holding one of the gold's `without` snippets;
+//!    whose word trigrams occur in the gold text; the first block that is the
+//!    gold title (the headline); a shorter block that is not mostly link text
+//!    when it is a whole line of the gold text, or occurs in it and sits next
+//!    to a long body block; never a block holding one of the gold's `without`
+//!    snippets;
 //! 2. then, first rule that applies ("near" class tokens are those of the
 //!    block's own and closest elements, see [`NEAR_TOKENS`]):
 //!    - `ad`: the text is only an ad marker (`Advertisement`, `Sponsored` …);
@@ -44,6 +46,8 @@ pub struct Gold {
     /// `_internal.page_type.primary`.
     pub page_type: String,
     pub main_content: Option<String>,
+    /// The gold title (the article's headline is body, per LABELS.md).
+    pub title: Option<String>,
     /// Snippets that must not be in the main text.
     pub without: Vec<String>,
 }
@@ -161,6 +165,7 @@ pub fn load_gold(path: &Path, id: &str) -> Result<Gold, String> {
             .get("main_content")
             .and_then(|m| m.as_str())
             .map(str::to_string),
+        title: gt.get("title").and_then(|m| m.as_str()).map(str::to_string),
         without: string_list(gt.get("without")),
     })
 }
@@ -238,6 +243,7 @@ pub fn word_f1(extracted: &str, gold: &str) -> Prf {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    BodyTitle,
     BodyLong,
     BodyShortLine,
     BodyShortNeighbour,
@@ -254,7 +260,9 @@ pub enum Rule {
 impl Rule {
     pub fn role(self) -> Role {
         match self {
-            Rule::BodyLong | Rule::BodyShortLine | Rule::BodyShortNeighbour => Role::Body,
+            Rule::BodyTitle | Rule::BodyLong | Rule::BodyShortLine | Rule::BodyShortNeighbour => {
+                Role::Body
+            }
             Rule::AdClass | Rule::AdMarker => Role::Ad,
             Rule::LegalText | Rule::LegalCookieBanner => Role::Legal,
             Rule::NavLandmark | Rule::NavClass | Rule::NavLinkDense => Role::Nav,
@@ -327,7 +335,18 @@ const NAV_TOKENS: &[&str] = &[
     "dropdown",
 ];
 const FOOTER_TOKENS: &[&str] = &["footer", "copyright", "legal", "colophon", "bottom"];
-const COOKIE_TOKENS: &[&str] = &["cookie", "cookies", "consent", "gdpr", "cmp"];
+const COOKIE_TOKENS: &[&str] = &[
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "cmp",
+    "onetrust",
+    "cookiebot",
+    "usercentrics",
+    "didomi",
+    "truste",
+];
 const LEGAL_WORDS: &[&str] = &[
     "copyright",
     "all rights reserved",
@@ -394,10 +413,23 @@ pub fn label_blocks(page: &Page, gold: &Gold) -> Vec<Rule> {
             }
         }
     }
-    // Pass 2: short blocks.
+    // The headline: the first block that is the gold title.
+    let title = gold.title.as_deref().map(words).unwrap_or_default();
+    if !title.is_empty() {
+        if let Some(i) = block_words.iter().position(|w| *w == title) {
+            rules[i] = Some(Rule::BodyTitle);
+        }
+    }
+    // Pass 2: short blocks that are not links (a table of contents repeats
+    // the sub-headings as links: those are nav).
     let long_body: Vec<bool> = rules.iter().map(|r| *r == Some(Rule::BodyLong)).collect();
+    let link_dense: Vec<bool> = page
+        .blocks
+        .iter()
+        .map(|b| b.structure.as_ref().is_some_and(|s| s.link_density >= 0.5))
+        .collect();
     for (i, ws) in block_words.iter().enumerate() {
-        if rules[i].is_some() || ws.is_empty() || ws.len() >= 3 || forbidden(ws) {
+        if rules[i].is_some() || ws.is_empty() || ws.len() >= 3 || forbidden(ws) || link_dense[i] {
             continue;
         }
         if lines.contains(&hash_words(ws)) {
@@ -499,6 +531,7 @@ mod tests {
             id: "t".into(),
             url: None,
             page_type: "article".into(),
+            title: None,
             main_content: Some("Oil prices climb\n\nMarkets\n\nOil prices climbed on Wednesday as producers met in Vienna to weigh cuts.".into()),
             without: vec![],
         };
