@@ -9,6 +9,17 @@
 //! A comment `# page: …` after labelled lines starts a new page in the same
 //! file, so `classify --format annotated` output of a batch can be corrected
 //! and trained on as it is.
+//!
+//! Labelled HTML (`.html`, `.htm`, optionally `.gz`): a `data-ghirbal-role`
+//! (and `data-ghirbal-lang`) attribute on an element labels it and
+//! everything inside it; the nearest labelled ancestor wins, for each of the
+//! two attributes separately. The page is cut into blocks exactly as
+//! `classify` cuts HTML, and the attributes are taken off before any feature
+//! sees the page. A block without a role in effect is left out of the page
+//! (not trained or scored on; its neighbours then see the next labelled
+//! block); a block with a role but no language gets the language ghirbal
+//! identifies. `<meta name="ghirbal:id|ghirbal:url|ghirbal:site">` play the
+//! part of the `# page:`, `# url:` and `# site:` comments.
 
 use crate::label::{Lang, Role};
 use crate::page::{Block, OffsetMap, Page, PageKind};
@@ -329,7 +340,7 @@ pub fn load(paths: &[impl AsRef<Path>]) -> Result<Vec<LabelledPage>, CorpusError
                 crate::io::walk(p)
                     .map_err(io_err)?
                     .into_iter()
-                    .filter(|f| matches!(ext(f), "txt" | "jsonl")),
+                    .filter(|f| matches!(ext(f), "txt" | "jsonl") || is_html_file(f)),
             );
         } else {
             files.push(p.to_path_buf());
@@ -343,6 +354,10 @@ pub fn load(paths: &[impl AsRef<Path>]) -> Result<Vec<LabelledPage>, CorpusError
             line: None,
             message: format!("cannot read: {e}"),
         })?;
+        if is_html_file(&f) {
+            pages.push(parse_labelled_html(&bytes, &name)?);
+            continue;
+        }
         let text = String::from_utf8(bytes).map_err(|e| CorpusError {
             file: name.clone(),
             line: None,
@@ -359,6 +374,100 @@ pub fn load(paths: &[impl AsRef<Path>]) -> Result<Vec<LabelledPage>, CorpusError
 
 fn ext(p: &Path) -> &str {
     p.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
+
+/// `*.html`, `*.htm`, and the same gzip-compressed.
+fn is_html_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.ends_with(".html") || name.ends_with(".htm")
+}
+
+/// Parse one labelled HTML page (gzip-compressed or not).
+pub fn parse_labelled_html(bytes: &[u8], file: &str) -> Result<LabelledPage, CorpusError> {
+    let err = |message: String| CorpusError {
+        file: file.into(),
+        line: None,
+        message,
+    };
+    let gunzipped;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut v)
+            .map_err(|e| err(format!("cannot decompress: {e}")))?;
+        gunzipped = v;
+        &gunzipped[..]
+    } else {
+        bytes
+    };
+    let parsed = crate::html::parse_page(
+        file,
+        None,
+        bytes,
+        None,
+        &crate::page::Limits::default(),
+        crate::html::extract::Options::default(),
+    );
+    let head = &parsed.extracted.head;
+    let mut text = String::new();
+    let mut blocks = Vec::new();
+    let mut roles = Vec::new();
+    let mut langs = Vec::new();
+    for ((b, t), (role, lang)) in parsed.page.iter().zip(&parsed.extracted.labels) {
+        let Some(role) = role else {
+            continue;
+        };
+        let role: Role = role
+            .trim()
+            .parse()
+            .map_err(|e| err(format!("block {:?}: {e}", short(t))))?;
+        let lang: Lang = match lang {
+            Some(l) => l
+                .trim()
+                .parse()
+                .map_err(|e| err(format!("block {:?}: {e}", short(t))))?,
+            None => crate::lang::identify(t).lang,
+        };
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        let start = text.len();
+        text.push_str(t);
+        let mut nb = Block::new(start, text.len(), b.lines);
+        nb.structure = b.structure.clone();
+        blocks.push(nb);
+        roles.push(role);
+        langs.push(lang);
+    }
+    if blocks.is_empty() {
+        return Err(err(
+            "page has no block with a data-ghirbal-role label".into()
+        ));
+    }
+    let url = head.url.clone();
+    let site = head.site.clone().or_else(|| url.as_deref().and_then(host));
+    Ok(LabelledPage {
+        page: Page {
+            id: head.id.clone().unwrap_or_else(|| file.to_string()),
+            url,
+            text,
+            blocks,
+            kind: PageKind::Html,
+            offsets: OffsetMap::identity(),
+            lossy: parsed.page.lossy,
+            truncated: parsed.page.truncated,
+        },
+        roles,
+        langs,
+        site,
+    })
+}
+
+fn short(t: &str) -> String {
+    t.chars().take(40).collect()
 }
 
 /// FNV-1a fingerprint of pages' text and labels, in order: two corpora with
@@ -424,6 +533,29 @@ legal mixed\t© 2025 Al Wadi. جميع الحقوق محفوظة\n";
         assert!(e.to_string().contains("no TAB"));
         let e = parse_annotated("# only a comment\n\n", "x.txt").unwrap_err();
         assert!(e.to_string().contains("no labelled lines"));
+    }
+
+    #[test]
+    fn labelled_html_nearest_label_wins_and_unlabelled_blocks_are_left_out() {
+        let html =
+            "<html><head><meta name=ghirbal:url content=https://www.alwadi.example/a></head>\
+            <body><p>no label</p><div data-ghirbal-role=chrome data-ghirbal-lang=ar>\
+            <p>عاجل</p><p data-ghirbal-role=body data-ghirbal-lang=en>Oil prices climb.</p>\
+            <footer data-ghirbal-role=legal>© 2025 Al Wadi</footer></div></body></html>";
+        let p = parse_labelled_html(html.as_bytes(), "p.html").unwrap();
+        assert_eq!(p.page.text, "عاجل\nOil prices climb.\n© 2025 Al Wadi");
+        assert_eq!(p.roles, vec![Role::Chrome, Role::Body, Role::Legal]);
+        assert_eq!(p.langs, vec![Lang::Ar, Lang::En, Lang::Ar]);
+        assert_eq!(p.page.kind, PageKind::Html);
+        assert!(p.page.blocks[2].structure.is_some());
+        assert_eq!(p.site.as_deref(), Some("alwadi.example"));
+        let e = parse_labelled_html(b"<p data-ghirbal-role=footer>x</p>", "b.html").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("b.html: block \"x\": unknown role"),
+            "{e}"
+        );
+        assert!(parse_labelled_html(b"<p>x</p>", "c.html").is_err());
     }
 
     #[test]

@@ -1,11 +1,31 @@
 //! Input readers: the records a `classify` run has to label, streamed.
 //!
 //! In: command-line inputs: file paths, directories (recursively, in path
-//! order), `.jsonl` batches, or `-` for standard input (JSON Lines records
-//! `{"id", "url"?, "text"}`, or one plain-text page when the input does not
-//! start with `{`). Out: an iterator of [`Record`]s in input order; a record
-//! that cannot be read is a record with an error, never a gap.
+//! order), or `-` for standard input, and an [`InputFormat`] (`auto` by
+//! default). Out: an iterator of [`Record`]s in input order; a record that
+//! cannot be read is a record with an error, never a gap.
+//!
+//! Formats, and how `auto` tells them apart (per file: extension first, then
+//! the first bytes, looking inside gzip):
+//! - `text`: one plain-text page per file (`.txt`, and anything unrecognised);
+//! - `html`: one HTML page per file (`.html`, `.htm`, `.xhtml`, optionally
+//!   `.gz`; or content starting like HTML: `<!doctype html`, `<html`, …);
+//! - `warc` / `wet`: a stream of crawl records (`.warc`, `.warc.gz`, `.wet`,
+//!   `.warc.wet.gz`, or content starting `WARC/1.`), read by [`crate::warc`];
+//!   the two names are one reader: WET files are WARC files of `conversion`
+//!   records;
+//! - `jsonl`: one record per line, `{"id", "url"?, "date"?, "text"}` or
+//!   `{"id", "url"?, "date"?, "html"}` (`.jsonl`, `.jsonl.gz`; on standard
+//!   input, anything starting with `{`).
+//!
+//! Memory: WARC and JSON Lines are streamed record by record; a single page
+//! file is read up to [`Limits::max_page_bytes`] (one byte more, so that the
+//! page can be flagged truncated); a JSON Lines record longer than twice that
+//! (JSON escapes) is an error record.
 
+use crate::page::Limits;
+use crate::warc::WarcReader;
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +36,25 @@ pub enum Payload {
     Text(Vec<u8>),
     /// Text already decoded (a JSON Lines `text` field).
     Str(String),
+    /// An HTML page, as bytes, with the `charset` its HTTP header named.
+    Html {
+        bytes: Vec<u8>,
+        charset_hint: Option<String>,
+    },
+}
+
+impl Payload {
+    /// The page this payload holds: decoded, parsed and cut into blocks.
+    pub fn into_page(self, id: &str, url: Option<&str>, limits: &Limits) -> crate::page::Page {
+        match self {
+            Payload::Text(bytes) => crate::page_from_text_with(id, url, &bytes, limits),
+            Payload::Str(s) => crate::page_from_string_with(id, url, s, limits),
+            Payload::Html {
+                bytes,
+                charset_hint,
+            } => crate::html::page_from_html_with(id, url, &bytes, charset_hint.as_deref(), limits),
+        }
+    }
 }
 
 /// One unit of input; produces exactly one output line.
@@ -23,6 +62,10 @@ pub enum Payload {
 pub struct Record {
     pub id: String,
     pub url: Option<String>,
+    /// Capture date (`WARC-Date`), when the input carries one.
+    pub date: Option<String>,
+    /// The input held more than the reader keeps; the page is a prefix.
+    pub truncated: bool,
     pub payload: Result<Payload, String>,
 }
 
@@ -31,25 +74,122 @@ impl Record {
         Record {
             id: id.into(),
             url: None,
+            date: None,
+            truncated: false,
             payload: Err(e.into()),
         }
+    }
+
+    fn page(id: impl Into<String>, payload: Payload) -> Record {
+        Record {
+            id: id.into(),
+            url: None,
+            date: None,
+            truncated: false,
+            payload: Ok(payload),
+        }
+    }
+}
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Decide per file from its name and first bytes.
+    #[default]
+    Auto,
+    Text,
+    Html,
+    Warc,
+    Wet,
+    Jsonl,
+}
+
+const GZIP: [u8; 2] = [0x1f, 0x8b];
+
+/// The format a file name says, if it says one.
+pub fn format_from_name(path: &Path) -> Option<InputFormat> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let ext = name.rsplit('.').next()?;
+    Some(match ext {
+        "wet" => InputFormat::Wet,
+        "warc" => InputFormat::Warc,
+        "html" | "htm" | "xhtml" => InputFormat::Html,
+        "jsonl" => InputFormat::Jsonl,
+        "txt" => InputFormat::Text,
+        _ => return None,
+    })
+}
+
+/// Whether bytes start the way an HTML document does (the WHATWG MIME
+/// sniffing patterns, after white space and a BOM).
+pub fn looks_like_html(b: &[u8]) -> bool {
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+    let ws = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    let b = &b[ws..];
+    const TAGS: &[&[u8]] = &[
+        b"<!doctype html",
+        b"<html",
+        b"<head",
+        b"<script",
+        b"<iframe",
+        b"<h1",
+        b"<div",
+        b"<font",
+        b"<table",
+        b"<a",
+        b"<style",
+        b"<title",
+        b"<b",
+        b"<body",
+        b"<br",
+        b"<p",
+        b"<!--",
+        b"<meta",
+        b"<?xml",
+    ];
+    TAGS.iter().any(|t| {
+        b.len() > t.len()
+            && b[..t.len()].eq_ignore_ascii_case(t)
+            && (matches!(b[t.len()], b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'\x0C')
+                || *t == b"<!--"
+                || *t == b"<?xml")
+    }) && (!b.starts_with(b"<?xml")
+        || memchr::memmem::find(&b[..b.len().min(1024)], b"<html").is_some())
+}
+
+/// The format of content from its first bytes (already decompressed).
+pub fn sniff_format(head: &[u8]) -> InputFormat {
+    if head.starts_with(b"WARC/") {
+        InputFormat::Warc
+    } else if looks_like_html(head) {
+        InputFormat::Html
+    } else {
+        InputFormat::Text
     }
 }
 
 /// One input named on the command line, expanded.
 enum Source {
     File(PathBuf),
-    Jsonl(String, Box<dyn BufRead + Send>),
-    /// A whole plain-text page read from standard input.
-    Page(String, Vec<u8>),
+    /// Standard input.
+    Stdin,
     /// A path that could not be opened or listed.
     Broken(String, String),
 }
 
+/// A stream of records being read.
+enum Current {
+    Jsonl(String, Box<dyn BufRead + Send>, usize),
+    Warc(Box<WarcReader>),
+}
+
 /// Streams the records of all inputs in order.
 pub struct Records {
+    format: InputFormat,
     pending: std::collections::VecDeque<Source>,
-    current: Option<(String, Box<dyn BufRead + Send>, usize)>,
+    current: Option<Current>,
+    skipped: BTreeMap<String, usize>,
     /// Bytes read of one file page at most (one more, to know it was longer).
     max_page_bytes: usize,
     /// Longest JSON Lines record accepted.
@@ -57,43 +197,233 @@ pub struct Records {
 }
 
 impl Records {
-    /// Records of `inputs` (`-` is standard input), with the default limits.
+    /// Records of `inputs` (`-` is standard input), with the default limits,
+    /// formats detected.
     pub fn open(inputs: &[String]) -> Records {
-        Records::open_with(inputs, &crate::page::Limits::default())
+        Records::open_with(inputs, &Limits::default())
     }
 
-    /// Records of `inputs`; a file page is read up to `max_page_bytes` (the
-    /// rest is left unread and the page flagged truncated later); a JSON Lines
-    /// record longer than twice that (JSON escapes) is an error record.
-    pub fn open_with(inputs: &[String], limits: &crate::page::Limits) -> Records {
+    /// Records of `inputs` with these limits, formats detected.
+    pub fn open_with(inputs: &[String], limits: &Limits) -> Records {
+        Records::open_as(inputs, limits, InputFormat::Auto)
+    }
+
+    /// Records of `inputs` read as `format` (`auto`: per file).
+    pub fn open_as(inputs: &[String], limits: &Limits, format: InputFormat) -> Records {
         let mut pending = std::collections::VecDeque::new();
         for i in inputs {
             if i == "-" {
-                pending.push_back(stdin_source(limits.max_page_bytes));
+                pending.push_back(Source::Stdin);
                 continue;
             }
             let p = Path::new(i);
             if p.is_dir() {
                 match crate::io::walk(p) {
-                    Ok(files) => pending.extend(files.into_iter().map(file_source)),
+                    Ok(files) => pending.extend(files.into_iter().map(Source::File)),
                     Err(e) => pending.push_back(Source::Broken(
                         i.clone(),
                         format!("cannot list directory: {e}"),
                     )),
                 }
             } else {
-                pending.push_back(file_source(p.to_path_buf()));
+                pending.push_back(Source::File(p.to_path_buf()));
             }
         }
         Records {
+            format,
             pending,
             current: None,
+            skipped: BTreeMap::new(),
             max_page_bytes: limits.max_page_bytes,
             max_line_bytes: limits
                 .max_page_bytes
                 .saturating_mul(2)
                 .saturating_add(1 << 16),
         }
+    }
+
+    /// Crawl records that were not pages (WARC `request`, non-HTML
+    /// responses …), by kind, in the inputs read so far.
+    pub fn skipped(&self) -> BTreeMap<String, usize> {
+        let mut s = self.skipped.clone();
+        if let Some(Current::Warc(w)) = &self.current {
+            for (k, n) in w.skipped() {
+                *s.entry(k.clone()).or_default() += n;
+            }
+        }
+        s
+    }
+
+    fn finish_current(&mut self) {
+        if let Some(Current::Warc(w)) = self.current.take() {
+            for (k, n) in w.skipped() {
+                *self.skipped.entry(k.clone()).or_default() += n;
+            }
+        }
+    }
+
+    /// Open one file: a record (single page), or a stream of records.
+    fn open_file(&mut self, p: PathBuf) -> Option<Record> {
+        let id = p.display().to_string();
+        let file = match std::fs::File::open(&p) {
+            Ok(f) => f,
+            Err(e) => return Some(Record::error(id, format!("cannot read: {e}"))),
+        };
+        let format = match self.format {
+            InputFormat::Auto => format_from_name(&p),
+            f => Some(f),
+        };
+        self.open_stream(id, Box::new(file), format)
+    }
+
+    /// Read a stream in `format` (detected from its first bytes when `None`).
+    fn open_stream(
+        &mut self,
+        id: String,
+        src: Box<dyn Read + Send>,
+        format: Option<InputFormat>,
+    ) -> Option<Record> {
+        let (head, r) = match peek(src, 512) {
+            Ok(x) => x,
+            Err(e) => return Some(Record::error(id, format!("cannot read: {e}"))),
+        };
+        let gz = head.starts_with(&GZIP);
+        let format = match format {
+            Some(f) => f,
+            None => {
+                let inner = if gz { gunzip_head(&head) } else { head.clone() };
+                if gz && inner.is_empty() {
+                    InputFormat::Text
+                } else {
+                    sniff_format(&inner)
+                }
+            }
+        };
+        match format {
+            InputFormat::Warc | InputFormat::Wet => {
+                let max_record = self.max_page_bytes.saturating_add(1 << 20);
+                self.current = Some(Current::Warc(Box::new(WarcReader::new(
+                    &id,
+                    Box::new(r),
+                    max_record,
+                ))));
+                None
+            }
+            InputFormat::Jsonl => {
+                let r: Box<dyn BufRead + Send> = if gz {
+                    Box::new(BufReader::with_capacity(
+                        1 << 20,
+                        flate2::read::MultiGzDecoder::new(r),
+                    ))
+                } else {
+                    Box::new(BufReader::with_capacity(1 << 20, r))
+                };
+                self.current = Some(Current::Jsonl(id, r, 0));
+                None
+            }
+            InputFormat::Html => Some(read_page(id, r, gz, true, self.max_page_bytes)),
+            InputFormat::Text | InputFormat::Auto => {
+                Some(read_page(id, r, gz, false, self.max_page_bytes))
+            }
+        }
+    }
+
+    fn open_stdin(&mut self) -> Option<Record> {
+        let stdin: Box<dyn Read + Send> = Box::new(std::io::stdin());
+        match self.format {
+            InputFormat::Auto => {
+                // Peek: JSON Lines starts with `{` (after white space).
+                let (head, r) = match peek(stdin, 4096) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        return Some(Record::error(
+                            "-",
+                            format!("cannot read standard input: {e}"),
+                        ))
+                    }
+                };
+                let first = head.iter().find(|b| !b.is_ascii_whitespace());
+                if matches!(first, None | Some(b'{')) {
+                    self.current = Some(Current::Jsonl(
+                        "-".into(),
+                        Box::new(BufReader::with_capacity(1 << 20, r)),
+                        0,
+                    ));
+                    return None;
+                }
+                self.open_stream("-".into(), r, None)
+            }
+            f => self.open_stream("-".into(), stdin, Some(f)),
+        }
+    }
+}
+
+/// The first `n` bytes of a stream (fewer if it is shorter), and the whole
+/// stream again, those bytes included.
+fn peek(
+    mut src: Box<dyn Read + Send>,
+    n: usize,
+) -> std::io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+    let mut head = vec![0u8; n];
+    let mut got = 0;
+    while got < n {
+        match src.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(got);
+    let again = std::io::Cursor::new(head.clone()).chain(src);
+    Ok((head, Box::new(again)))
+}
+
+/// The first decompressed bytes of a gzip stream's beginning.
+fn gunzip_head(head: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; 512];
+    let mut d = flate2::read::GzDecoder::new(head);
+    let mut got = 0;
+    while got < out.len() {
+        match d.read(&mut out[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    out.truncate(got);
+    out
+}
+
+/// A single-page file (gunzipped if need be), read up to one byte past the
+/// page limit (the page is cut and flagged later).
+fn read_page(id: String, r: impl Read, gz: bool, html: bool, max: usize) -> Record {
+    let limit = max as u64 + 1;
+    let mut bytes = Vec::new();
+    let res = if gz {
+        flate2::read::MultiGzDecoder::new(r)
+            .take(limit)
+            .read_to_end(&mut bytes)
+    } else {
+        r.take(limit).read_to_end(&mut bytes)
+    };
+    if let Err(e) = res {
+        let what = if gz {
+            "cannot decompress"
+        } else {
+            "cannot read"
+        };
+        return Record::error(id, format!("{what}: {e}"));
+    }
+    if html {
+        Record::page(
+            id,
+            Payload::Html {
+                bytes,
+                charset_hint: None,
+            },
+        )
+    } else {
+        Record::page(id, Payload::Text(bytes))
     }
 }
 
@@ -133,60 +463,14 @@ fn read_line_bounded(
     }
 }
 
-/// Read a file's first `max + 1` bytes.
-fn read_capped(p: &Path, max: usize) -> std::io::Result<Vec<u8>> {
-    let f = std::fs::File::open(p)?;
-    let mut bytes = Vec::new();
-    f.take(max as u64 + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn file_source(p: PathBuf) -> Source {
-    if p.extension().is_some_and(|e| e == "jsonl") {
-        let name = p.display().to_string();
-        match std::fs::File::open(&p) {
-            Ok(f) => Source::Jsonl(name, Box::new(BufReader::with_capacity(1 << 20, f))),
-            Err(e) => Source::Broken(name, format!("cannot read: {e}")),
-        }
-    } else {
-        Source::File(p)
-    }
-}
-
-fn stdin_source(max_page_bytes: usize) -> Source {
-    let mut r = BufReader::with_capacity(1 << 20, std::io::stdin());
-    // Peek: JSON Lines starts with `{` (after whitespace); anything else is one page.
-    let is_jsonl = loop {
-        match r.fill_buf() {
-            Ok([]) => break true,
-            Ok(buf) => {
-                let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
-                if ws < buf.len() {
-                    break buf[ws] == b'{';
-                }
-                r.consume(ws);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => break true,
-        }
-    };
-    if is_jsonl {
-        Source::Jsonl("-".into(), Box::new(r))
-    } else {
-        let mut bytes = Vec::new();
-        match r.take(max_page_bytes as u64 + 1).read_to_end(&mut bytes) {
-            Ok(_) => Source::Page("-".into(), bytes),
-            Err(e) => Source::Broken("-".into(), format!("cannot read standard input: {e}")),
-        }
-    }
-}
-
 /// A JSON Lines input record.
 #[derive(serde::Deserialize)]
 struct JsonRecord {
     id: Option<serde_json::Value>,
     url: Option<String>,
+    date: Option<String>,
     text: Option<String>,
+    html: Option<String>,
 }
 
 fn parse_json_record(line: &[u8], source: &str, lineno: usize) -> Record {
@@ -200,17 +484,22 @@ fn parse_json_record(line: &[u8], source: &str, lineno: usize) -> Record {
         Some(serde_json::Value::Null) | None => fallback,
         Some(v) => v.to_string(),
     };
-    match rec.text {
-        Some(t) => Record {
-            id,
-            url: rec.url,
-            payload: Ok(Payload::Str(t)),
-        },
-        None => Record {
-            id,
-            url: rec.url,
-            payload: Err("record has no \"text\" field".into()),
-        },
+    let payload = match (rec.text, rec.html) {
+        (Some(t), None) => Ok(Payload::Str(t)),
+        (None, Some(h)) => Ok(Payload::Html {
+            bytes: h.into_bytes(),
+            // The JSON string is already Unicode: a <meta charset> inside must not re-decode it.
+            charset_hint: Some("utf-8".into()),
+        }),
+        (Some(_), Some(_)) => Err("record has both \"text\" and \"html\" fields".into()),
+        (None, None) => Err("record has no \"text\" or \"html\" field".into()),
+    };
+    Record {
+        id,
+        url: rec.url,
+        date: rec.date,
+        truncated: false,
+        payload,
     }
 }
 
@@ -219,57 +508,51 @@ impl Iterator for Records {
 
     fn next(&mut self) -> Option<Record> {
         loop {
-            if let Some((name, reader, lineno)) = self.current.as_mut() {
-                let mut line = Vec::new();
-                match read_line_bounded(reader.as_mut(), &mut line, self.max_line_bytes) {
-                    Ok((0, _)) => {
-                        self.current = None;
+            match self.current.as_mut() {
+                Some(Current::Jsonl(name, reader, lineno)) => {
+                    let mut line = Vec::new();
+                    match read_line_bounded(reader.as_mut(), &mut line, self.max_line_bytes) {
+                        Ok((0, _)) => self.finish_current(),
+                        Ok((_, cut)) => {
+                            *lineno += 1;
+                            if cut {
+                                return Some(Record::error(
+                                    format!("{name}:{lineno}"),
+                                    format!("record longer than {} bytes", self.max_line_bytes),
+                                ));
+                            }
+                            if line.iter().all(u8::is_ascii_whitespace) {
+                                continue;
+                            }
+                            return Some(parse_json_record(&line, name, *lineno));
+                        }
+                        Err(e) => {
+                            let r = Record::error(
+                                format!("{name}:{}", *lineno + 1),
+                                format!("read error: {e}"),
+                            );
+                            self.finish_current();
+                            return Some(r);
+                        }
+                    }
+                    continue;
+                }
+                Some(Current::Warc(w)) => match w.next() {
+                    Some(r) => return Some(r),
+                    None => {
+                        self.finish_current();
                         continue;
                     }
-                    Ok((_, cut)) => {
-                        *lineno += 1;
-                        if cut {
-                            return Some(Record::error(
-                                format!("{name}:{lineno}"),
-                                format!("record longer than {} bytes", self.max_line_bytes),
-                            ));
-                        }
-                        if line.iter().all(u8::is_ascii_whitespace) {
-                            continue;
-                        }
-                        return Some(parse_json_record(&line, name, *lineno));
-                    }
-                    Err(e) => {
-                        let r = Record::error(
-                            format!("{name}:{}", *lineno + 1),
-                            format!("read error: {e}"),
-                        );
-                        self.current = None;
-                        return Some(r);
-                    }
-                }
+                },
+                None => {}
             }
-            match self.pending.pop_front()? {
-                Source::File(p) => {
-                    let id = p.display().to_string();
-                    return Some(match read_capped(&p, self.max_page_bytes) {
-                        Ok(b) => Record {
-                            id,
-                            url: None,
-                            payload: Ok(Payload::Text(b)),
-                        },
-                        Err(e) => Record::error(id, format!("cannot read: {e}")),
-                    });
-                }
-                Source::Jsonl(name, r) => self.current = Some((name, r, 0)),
-                Source::Page(id, bytes) => {
-                    return Some(Record {
-                        id,
-                        url: None,
-                        payload: Ok(Payload::Text(bytes)),
-                    })
-                }
-                Source::Broken(name, e) => return Some(Record::error(name, e)),
+            let rec = match self.pending.pop_front()? {
+                Source::File(p) => self.open_file(p),
+                Source::Stdin => self.open_stdin(),
+                Source::Broken(name, e) => Some(Record::error(name, e)),
+            };
+            if rec.is_some() {
+                return rec;
             }
         }
     }
@@ -290,6 +573,11 @@ mod tests {
         assert!(r.payload.unwrap_err().starts_with("invalid JSON record"));
         let r = parse_json_record(br#"{"id":"x"}"#, "-", 1);
         assert!(r.payload.is_err());
+        let r = parse_json_record(br#"{"id":"h","html":"<p>x","date":"2025"}"#, "-", 1);
+        assert!(matches!(r.payload, Ok(Payload::Html { .. })));
+        assert_eq!(r.date.as_deref(), Some("2025"));
+        let r = parse_json_record(br#"{"id":"h","html":"<p>x","text":"x"}"#, "-", 1);
+        assert!(r.payload.is_err());
     }
 
     #[test]
@@ -298,5 +586,24 @@ mod tests {
         let rec = r.next().unwrap();
         assert!(rec.payload.unwrap_err().starts_with("cannot read"));
         assert!(r.next().is_none());
+    }
+
+    #[test]
+    fn formats_from_names_and_bytes() {
+        let f = |n: &str| format_from_name(Path::new(n));
+        assert_eq!(f("a/CC-MAIN-1.warc.wet.gz"), Some(InputFormat::Wet));
+        assert_eq!(f("x.warc.gz"), Some(InputFormat::Warc));
+        assert_eq!(f("p.HTML.gz"), Some(InputFormat::Html));
+        assert_eq!(f("p.htm"), Some(InputFormat::Html));
+        assert_eq!(f("b.jsonl"), Some(InputFormat::Jsonl));
+        assert_eq!(f("page"), None);
+        assert_eq!(sniff_format(b"WARC/1.1\r\n"), InputFormat::Warc);
+        assert_eq!(
+            sniff_format(b"\xEF\xBB\xBF\n <!DOCTYPE html><html>"),
+            InputFormat::Html
+        );
+        assert_eq!(sniff_format(b"<p>hi</p>"), InputFormat::Html);
+        assert_eq!(sniff_format(b"<pre>"), InputFormat::Text);
+        assert_eq!(sniff_format("عاجل\n<p>".as_bytes()), InputFormat::Text);
     }
 }

@@ -34,6 +34,7 @@ pub mod corpus;
 pub mod decode;
 pub mod eval;
 pub mod features;
+pub mod html;
 pub mod input;
 pub mod io;
 pub mod label;
@@ -44,6 +45,8 @@ pub mod output;
 pub mod page;
 pub mod report;
 pub mod segment;
+pub mod warc;
+pub mod wcxb;
 
 pub use label::{Dir, Lang, Role};
 pub use lang::LangInfo;
@@ -133,11 +136,13 @@ pub fn page_from_string_with(
 /// The page of an input record, segmented as `classify` segments it, or why
 /// the record could not be read.
 pub fn page_from_record(rec: input::Record) -> Result<Page, String> {
-    match rec.payload {
-        Ok(input::Payload::Text(bytes)) => Ok(page_from_text(&rec.id, rec.url.as_deref(), &bytes)),
-        Ok(input::Payload::Str(s)) => Ok(page_from_string(&rec.id, rec.url.as_deref(), s)),
-        Err(e) => Err(e),
-    }
+    let limits = Limits::default();
+    let truncated = rec.truncated;
+    rec.payload.map(|p| {
+        let mut page = p.into_page(&rec.id, rec.url.as_deref(), &limits);
+        page.truncated |= truncated;
+        page
+    })
 }
 
 /// The language of every block of a page.

@@ -58,6 +58,8 @@ struct PageOut<'a> {
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
     blocks: Vec<BlockOut<'a>>,
     model: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -81,6 +83,16 @@ fn r4(x: f32) -> f32 {
 
 /// The JSON line of a classified page (without the newline).
 pub fn json_line(page: &Page, labels: &[BlockLabel], model: &str) -> String {
+    json_line_dated(page, labels, model, None)
+}
+
+/// The JSON line of a classified page with its capture date (`WARC-Date`).
+pub fn json_line_dated(
+    page: &Page,
+    labels: &[BlockLabel],
+    model: &str,
+    date: Option<&str>,
+) -> String {
     let blocks = page
         .iter()
         .zip(labels)
@@ -115,6 +127,7 @@ pub fn json_line(page: &Page, labels: &[BlockLabel], model: &str) -> String {
     let out = PageOut {
         id: &page.id,
         url: page.url.as_deref(),
+        date,
         blocks,
         model,
         lossy: page.lossy,

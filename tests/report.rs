@@ -282,7 +282,9 @@ fn view_draws_unlabelled_pages_of_any_input() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let html = stdout(&o);
     assert_eq!(html.matches("class=\"pg\"").count(), 2);
-    assert!(html.contains("could not read this record: record has no &quot;text&quot; field"));
+    assert!(html.contains(
+        "could not read this record: record has no &quot;text&quot; or &quot;html&quot; field"
+    ));
     assert!(stderr(&o).contains("record failed: b"));
 
     let d = tempfile::tempdir().unwrap();

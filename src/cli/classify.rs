@@ -2,7 +2,7 @@
 
 use super::{load_model, Outcome};
 use anyhow::Context;
-use ghirbal::input::{Payload, Record, Records};
+use ghirbal::input::{InputFormat, Record, Records};
 use ghirbal::output::{self, Format};
 use ghirbal::{Classifier, Limits};
 use rayon::prelude::*;
@@ -12,10 +12,15 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Files, directories (recursively) or `-` for standard input (JSON Lines
-    /// `{"id","text"}` records, or one plain-text page).
+    /// Files, directories (recursively) or `-` for standard input: plain-text
+    /// pages, HTML pages (`.html`, `.htm`, `.html.gz`), WARC/WET files
+    /// (`.warc`, `.warc.gz`, `.warc.wet.gz`), JSON Lines (`.jsonl`, records
+    /// `{"id","text"}` or `{"id","html"}`).
     #[arg(required = true)]
     inputs: Vec<String>,
+    /// Input format; `auto` decides per file from its name and first bytes.
+    #[arg(long, value_enum, default_value = "auto")]
+    input_format: InputFormat,
     /// Model file (default: the embedded model).
     #[arg(long)]
     model: Option<PathBuf>,
@@ -42,35 +47,33 @@ pub struct Args {
     max_blocks: usize,
 }
 
-/// Result of one record: its output text, or its failure.
+/// Result of one record: its output text, or its failure (id, reason).
 struct Done {
     text: String,
-    error: Option<String>,
+    error: Option<(String, String)>,
 }
 
 fn process(c: &mut Classifier, format: Format, limits: &Limits, rec: Record) -> Done {
-    let page = match rec.payload {
-        Ok(Payload::Text(bytes)) => {
-            ghirbal::page_from_text_with(&rec.id, rec.url.as_deref(), &bytes, limits)
-        }
-        Ok(Payload::Str(s)) => {
-            ghirbal::page_from_string_with(&rec.id, rec.url.as_deref(), s, limits)
-        }
+    let mut page = match rec.payload {
+        Ok(p) => p.into_page(&rec.id, rec.url.as_deref(), limits),
         Err(e) => {
             let text = match format {
                 Format::Json => output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n",
                 _ => String::new(),
             };
-            let error = format!("{}: {e}", rec.id);
             return Done {
                 text,
-                error: Some(error),
+                error: Some((rec.id, e)),
             };
         }
     };
+    page.truncated |= rec.truncated;
     let labels = c.classify(&page);
     let text = match format {
-        Format::Json => output::json_line(&page, &labels, &c.model().identity()) + "\n",
+        Format::Json => {
+            output::json_line_dated(&page, &labels, &c.model().identity(), rec.date.as_deref())
+                + "\n"
+        }
         Format::Text => output::body_text(&page, &labels),
         Format::Annotated => output::annotated(&page, &labels),
     };
@@ -97,7 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         max_block_bytes: args.max_block_bytes.max(16),
         max_blocks: args.max_blocks.max(1),
     };
-    let mut records = Records::open_with(&args.inputs, &limits);
+    let mut records = Records::open_as(&args.inputs, &limits, args.input_format);
     let (mut read, mut failed) = (0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let batch = args.batch.max(1);
@@ -118,10 +121,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         });
         for d in done {
             sink.write_all(d.text.as_bytes())?;
-            if let Some(e) = d.error {
+            if let Some((id, e)) = d.error {
                 failed += 1;
-                eprintln!("ghirbal: record failed: {e}");
-                let reason = e.rsplit(": ").next().unwrap_or(&e).to_string();
+                eprintln!("ghirbal: record failed: {id}: {e}");
+                // Group by the kind of failure: the message up to its first colon.
+                let reason = e.split(": ").next().unwrap_or(&e).to_string();
                 *reasons.entry(reason).or_default() += 1;
             }
         }
@@ -138,6 +142,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         for (reason, n) in &reasons {
             eprintln!("ghirbal:   {n} × {reason}");
         }
+    }
+    let skipped = records.skipped();
+    if !skipped.is_empty() {
+        let total: usize = skipped.values().sum();
+        let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        eprintln!(
+            "ghirbal: {total} crawl records skipped (not pages): {}",
+            kinds.join(", ")
+        );
     }
     Ok(if failed > 0 {
         Outcome::Partial

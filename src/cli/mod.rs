@@ -9,6 +9,7 @@ mod classify;
 mod eval;
 mod train;
 mod view;
+mod wcxb;
 
 use clap::{Parser, Subcommand};
 use ghirbal::Model;
@@ -37,6 +38,10 @@ enum Command {
     Eval(eval::Args),
     /// Draw labelled pages as one self-contained HTML file (the page viewer).
     View(view::Args),
+    /// Turn WCXB pages and their gold main text into labelled HTML pages.
+    WcxbConvert(wcxb::ConvertArgs),
+    /// Score a model on WCXB pages: word F1 of body blocks against the gold main text.
+    WcxbEval(wcxb::EvalArgs),
 }
 
 /// How a command ended.
@@ -61,6 +66,8 @@ pub fn main() -> ExitCode {
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
         Command::View(a) => view::run(a),
+        Command::WcxbConvert(a) => wcxb::convert(a),
+        Command::WcxbEval(a) => wcxb::eval(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

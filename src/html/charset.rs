@@ -1,0 +1,404 @@
+//! Character encoding of an HTML document, decided as a browser decides it.
+//!
+//! In: the document's bytes, the `charset` of an HTTP `Content-Type` header
+//! when there is one, and the page URL (its top-level domain helps the
+//! detector). Out: the [`Encoding`] to decode with, where that choice came
+//! from, and the decoded text.
+//!
+//! Order, after the WHATWG encoding-sniffing algorithm: a byte-order mark; the
+//! transport-layer hint (HTTP header); a `<meta charset>` or
+//! `<meta http-equiv="Content-Type">` found by the standard prescan (first
+//! 1024 bytes, then — because many real pages declare late — up to
+//! [`EXTENDED_PRESCAN`] bytes); and with no declaration, content detection
+//! (chardetng, as Firefox does), which gives UTF-8 for valid UTF-8 and
+//! otherwise a legacy encoding guessed from the bytes and the domain (so an
+//! undeclared Arabic page in windows-1256 still decodes).
+//!
+//! One correction to the standard order, because crawls are full of wrong
+//! labels: when the declared encoding is a legacy single-byte one but the
+//! bytes are valid UTF-8 with non-ASCII characters in them, the page is
+//! decoded as UTF-8. (Real legacy text is practically never valid UTF-8:
+//! windows-1256 Arabic letters are all lead bytes followed by lead bytes.)
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
+
+/// How far the `<meta>` prescan looks at most.
+pub const EXTENDED_PRESCAN: usize = 16 * 1024;
+
+/// Where the chosen encoding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Bom,
+    /// The HTTP header (or a caller that knows, like a JSON `html` field).
+    Hint,
+    Meta,
+    /// A declaration said a legacy encoding, but the bytes are UTF-8.
+    Utf8Override,
+    Detected,
+}
+
+/// The outcome of sniffing.
+#[derive(Debug, Clone, Copy)]
+pub struct Sniffed {
+    pub encoding: &'static Encoding,
+    /// Length of the byte-order mark to skip.
+    pub bom: usize,
+    pub source: Source,
+}
+
+/// Decide the encoding of `bytes`.
+pub fn sniff(bytes: &[u8], hint: Option<&str>, url: Option<&str>) -> Sniffed {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        return Sniffed {
+            encoding,
+            bom,
+            source: Source::Bom,
+        };
+    }
+    let declared = hint
+        .and_then(|h| Encoding::for_label(h.trim().as_bytes()))
+        .map(|e| (e, Source::Hint))
+        .or_else(|| prescan(bytes).map(|e| (e, Source::Meta)));
+    match declared {
+        Some((e, source)) => {
+            let e = if source == Source::Meta {
+                meta_fixup(e)
+            } else {
+                e
+            };
+            if e != UTF_8 && e.is_single_byte() && is_non_ascii_utf8(bytes) {
+                return Sniffed {
+                    encoding: UTF_8,
+                    bom: 0,
+                    source: Source::Utf8Override,
+                };
+            }
+            Sniffed {
+                encoding: e,
+                bom: 0,
+                source,
+            }
+        }
+        None => Sniffed {
+            encoding: detect(bytes, url),
+            bom: 0,
+            source: Source::Detected,
+        },
+    }
+}
+
+/// A decoded document.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static Encoding,
+    pub source: Source,
+    /// Some bytes were malformed in that encoding and became U+FFFD.
+    pub lossy: bool,
+}
+
+/// Sniff and decode. With `cut`, the bytes are a prefix of a longer document:
+/// an incomplete character at the very end is dropped, not flagged.
+pub fn decode(bytes: &[u8], hint: Option<&str>, url: Option<&str>, cut: bool) -> Decoded {
+    let s = sniff(bytes, hint, url);
+    let body = &bytes[s.bom..];
+    let mut decoder = s.encoding.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
+    let mut text = String::with_capacity(cap);
+    let (_, _, lossy) = decoder.decode_to_string(body, &mut text, !cut);
+    Decoded {
+        text,
+        encoding: s.encoding,
+        source: s.source,
+        lossy,
+    }
+}
+
+/// The WHATWG rule for encodings named by `<meta>`: UTF-16 cannot be
+/// declared from inside the document, and x-user-defined means windows-1252.
+fn meta_fixup(e: &'static Encoding) -> &'static Encoding {
+    if e == UTF_16BE || e == UTF_16LE {
+        UTF_8
+    } else if e == X_USER_DEFINED {
+        WINDOWS_1252
+    } else {
+        e
+    }
+}
+
+fn is_non_ascii_utf8(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
+}
+
+/// Content detection for undeclared documents.
+fn detect(bytes: &[u8], url: Option<&str>) -> &'static Encoding {
+    if bytes.is_ascii() || std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    // The detector needs no more than a good sample; keep detection cheap on huge pages.
+    let sample = &bytes[..bytes.len().min(256 * 1024)];
+    det.feed(sample, sample.len() == bytes.len());
+    let tld = url.and_then(tld);
+    det.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow)
+}
+
+/// The top-level domain of a URL's host, lower-cased.
+fn tld(url: &str) -> Option<&str> {
+    let rest = url.split("://").nth(1)?;
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    let t = host.rsplit('.').next()?;
+    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase())).then_some(t)
+}
+
+/// The WHATWG prescan for a `<meta>` encoding declaration.
+pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
+    prescan_window(&bytes[..bytes.len().min(1024)])
+        .or_else(|| prescan_window(&bytes[..bytes.len().min(EXTENDED_PRESCAN)]))
+}
+
+fn prescan_window(b: &[u8]) -> Option<&'static Encoding> {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &b[i..];
+        if rest.starts_with(b"<!--") {
+            // Ends at the first '>' preceded by "--", counting the opening dashes.
+            let mut j = i + 4;
+            loop {
+                if j >= b.len() {
+                    return None;
+                }
+                if b[j] == b'>' && j >= i + 4 && b[j - 1] == b'-' && b[j - 2] == b'-' {
+                    break;
+                }
+                j += 1;
+            }
+            i = j + 1;
+        } else if rest.len() > 5
+            && rest[1..5].eq_ignore_ascii_case(b"meta")
+            && matches!(rest[5], b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/')
+        {
+            i += 6;
+            if let Some(e) = meta_declaration(b, &mut i) {
+                return Some(meta_fixup(e));
+            }
+        } else if rest.len() > 1 && rest[1].is_ascii_alphabetic()
+            || rest.len() > 2 && rest[1] == b'/' && rest[2].is_ascii_alphabetic()
+        {
+            i += 1;
+            while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
+                i += 1;
+            }
+            while get_attribute(b, &mut i).is_some() {}
+        } else if rest.len() > 1 && matches!(rest[1], b'!' | b'/' | b'?') {
+            match memchr::memchr(b'>', &b[i..]) {
+                Some(k) => i += k + 1,
+                None => return None,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+/// The attributes of one `<meta>` tag: its encoding, when it declares one.
+fn meta_declaration(b: &[u8], i: &mut usize) -> Option<&'static Encoding> {
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    let mut got_pragma = false;
+    let mut need_pragma: Option<bool> = None;
+    let mut charset: Option<Option<&'static Encoding>> = None;
+    while let Some((name, value)) = get_attribute(b, i) {
+        if seen.contains(&name) {
+            continue;
+        }
+        match name.as_slice() {
+            b"http-equiv" => got_pragma |= value.eq_ignore_ascii_case(b"content-type"),
+            b"content" if charset.is_none() => {
+                if let Some(c) = charset_from_content(&value) {
+                    charset = Some(Encoding::for_label(c));
+                    need_pragma = Some(true);
+                }
+            }
+            b"charset" => {
+                charset = Some(Encoding::for_label(&value));
+                need_pragma = Some(false);
+            }
+            _ => {}
+        }
+        seen.push(name);
+    }
+    match need_pragma {
+        None => None,
+        Some(true) if !got_pragma => None,
+        _ => charset.flatten(),
+    }
+}
+
+/// The WHATWG "get an attribute" step of the prescan: lower-cased name, raw value.
+fn get_attribute(b: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
+    while *i < b.len() && (is_space(b[*i]) || b[*i] == b'/') {
+        *i += 1;
+    }
+    if *i >= b.len() || b[*i] == b'>' {
+        return None;
+    }
+    let mut name = Vec::new();
+    let mut value = Vec::new();
+    loop {
+        let &c = b.get(*i)?;
+        if c == b'=' && !name.is_empty() {
+            *i += 1;
+            break;
+        } else if is_space(c) {
+            while *i < b.len() && is_space(b[*i]) {
+                *i += 1;
+            }
+            if b.get(*i) != Some(&b'=') {
+                return Some((name, value));
+            }
+            *i += 1;
+            break;
+        } else if c == b'/' || c == b'>' {
+            return Some((name, value));
+        } else {
+            name.push(c.to_ascii_lowercase());
+            *i += 1;
+        }
+    }
+    while *i < b.len() && is_space(b[*i]) {
+        *i += 1;
+    }
+    match b.get(*i) {
+        None => None,
+        Some(&q @ (b'"' | b'\'')) => {
+            *i += 1;
+            let end = memchr::memchr(q, &b[*i..])?;
+            value.extend(b[*i..*i + end].iter().map(u8::to_ascii_lowercase));
+            *i += end + 1;
+            Some((name, value))
+        }
+        Some(b'>') => Some((name, value)),
+        Some(_) => {
+            while *i < b.len() && !is_space(b[*i]) && b[*i] != b'>' {
+                value.push(b[*i].to_ascii_lowercase());
+                *i += 1;
+            }
+            Some((name, value))
+        }
+    }
+}
+
+/// The charset named in a `content="text/html; charset=…"` value.
+fn charset_from_content(v: &[u8]) -> Option<&[u8]> {
+    let mut p = 0;
+    loop {
+        let k = memchr::memmem::find(&v[p..], b"charset")?;
+        p += k + 7;
+        let mut j = p;
+        while j < v.len() && is_space(v[j]) {
+            j += 1;
+        }
+        if v.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        while j < v.len() && is_space(v[j]) {
+            j += 1;
+        }
+        return match v.get(j) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = memchr::memchr(q, &v[j + 1..])?;
+                Some(&v[j + 1..j + 1 + end])
+            }
+            Some(_) => {
+                let end = v[j..]
+                    .iter()
+                    .position(|&c| is_space(c) || c == b';')
+                    .unwrap_or(v.len() - j);
+                Some(&v[j..j + end])
+            }
+            None => None,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_wins_over_everything() {
+        let s = sniff(
+            b"\xEF\xBB\xBF<meta charset=windows-1256>",
+            Some("iso-8859-6"),
+            None,
+        );
+        assert_eq!((s.encoding, s.bom, s.source), (UTF_8, 3, Source::Bom));
+    }
+
+    #[test]
+    fn meta_charset_and_http_equiv() {
+        let e = |b: &[u8]| prescan(b).map(|e| e.name());
+        assert_eq!(
+            e(b"<html><head><meta charset=\"windows-1256\">"),
+            Some("windows-1256")
+        );
+        assert_eq!(
+            e(b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=ISO-8859-6'>"),
+            Some("ISO-8859-6")
+        );
+        // content without http-equiv does not count
+        assert_eq!(e(b"<meta content='text/html; charset=ISO-8859-6'>"), None);
+        // inside a comment does not count
+        assert_eq!(
+            e(b"<!-- <meta charset=koi8-r> --><meta charset=utf-8>"),
+            Some("UTF-8")
+        );
+        // UTF-16 from meta means UTF-8
+        assert_eq!(e(b"<meta charset=utf-16le>"), Some("UTF-8"));
+        // an attribute value that merely mentions meta
+        assert_eq!(e(b"<div title='<meta charset=koi8-r>'>"), None);
+        assert_eq!(e(b"<meta name=x><p>"), None);
+    }
+
+    #[test]
+    fn header_hint_beats_meta_but_not_real_utf8() {
+        let b = "<meta charset=windows-1256><p>\u{e9}".as_bytes();
+        let s = sniff(b, Some("iso-8859-1"), None);
+        assert_eq!(s.source, Source::Utf8Override);
+        let b = b"<meta charset=windows-1256><p>\xe9";
+        let s = sniff(b, Some("iso-8859-6"), None);
+        assert_eq!((s.encoding.name(), s.source), ("ISO-8859-6", Source::Hint));
+    }
+
+    #[test]
+    fn undeclared_arabic_legacy_bytes_are_detected() {
+        let text = "المملكة العربية السعودية تعلن عن خطة جديدة لتطوير التعليم في جميع المدارس الحكومية خلال العام المقبل";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(text);
+        let mut page = b"<html><body><p>".to_vec();
+        page.extend_from_slice(&bytes);
+        let d = decode(&page, None, Some("https://example.sa/a"), false);
+        assert_eq!(d.encoding.name(), "windows-1256");
+        assert!(d.text.contains(text));
+        assert!(!d.lossy);
+    }
+
+    #[test]
+    fn cut_documents_do_not_flag_a_split_character() {
+        let b = "<p>سلام".as_bytes();
+        let d = decode(&b[..b.len() - 1], Some("utf-8"), None, true);
+        assert!(!d.lossy);
+        assert_eq!(d.text, "<p>سلا");
+    }
+}

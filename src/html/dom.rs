@@ -1,0 +1,825 @@
+//! Parsing: decoded HTML text to a flat document tree, with html5ever.
+//!
+//! In: the decoded text of one document. Out: a [`Dom`], an arena of nodes
+//! (elements, text, comments) linked by index, in document order — built by
+//! html5ever's spec-conformant tokenizer and tree builder, so broken markup
+//! ends up as a browser would build it.
+//!
+//! Two guards keep the time linear in the input however hostile it is:
+//! - the tree builder scans its stack of open elements on many tags, so a
+//!   document nested a million deep would cost a trillion steps. Like
+//!   Chromium (which stops nesting at 512), the parser stops nesting at
+//!   [`MAX_DEPTH`]: start tags past it are dropped (their end tags too) and
+//!   their content flows into the deepest element;
+//! - html5ever checks every attribute of a tag against the ones before it, so
+//!   a tag with a million distinct attributes is quadratic; attributes past
+//!   [`MAX_ATTRIBUTES`] in one tag are cut from the text before parsing.
+//!
+//! The arena is a `Vec`: no `Rc` cycles, no recursive drop, and every walk
+//! over it is a loop.
+//!
+//! `data-ghirbal-role` and `data-ghirbal-lang` attributes (labels in training
+//! pages) are taken off the elements as they are created and kept apart, so
+//! nothing that reads attributes can see them.
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use html5ever::tree_builder::{
+    ElemName, ElementFlags, NodeOrText, QuirksMode, Tracer, TreeBuilder, TreeBuilderOpts, TreeSink,
+};
+use html5ever::{local_name, Attribute, LocalName, Namespace, QualName};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// Deepest element nesting the parser builds (see the module docs).
+pub const MAX_DEPTH: usize = 256;
+
+/// Most attributes kept on one tag (see the module docs).
+pub const MAX_ATTRIBUTES: usize = 256;
+
+/// Index of a node in a [`Dom`].
+pub type NodeId = u32;
+
+/// "No node".
+pub const NONE: NodeId = u32::MAX;
+
+/// What a node is.
+#[derive(Debug)]
+pub enum Data {
+    Document,
+    Doctype(StrTendril),
+    Element(Box<Element>),
+    Text(StrTendril),
+    Comment,
+    /// The contents of a `<template>`, outside the main tree.
+    Fragment,
+}
+
+/// An element and its attributes.
+#[derive(Debug)]
+pub struct Element {
+    pub name: QualName,
+    pub attrs: Vec<Attribute>,
+    /// `data-ghirbal-role`, taken off the attributes.
+    pub role_label: Option<StrTendril>,
+    /// `data-ghirbal-lang`, taken off the attributes.
+    pub lang_label: Option<StrTendril>,
+    template: NodeId,
+    mathml_integration: bool,
+}
+
+impl Element {
+    /// The value of an attribute without a namespace.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.ns == html5ever::ns!() && &*a.name.local == name)
+            .map(|a| &*a.value)
+    }
+
+    /// The local name (`div`, `p`, …); elements outside the HTML namespace
+    /// (SVG, MathML) are recognised by [`Element::is_html`].
+    pub fn local(&self) -> &LocalName {
+        &self.name.local
+    }
+
+    pub fn is_html(&self) -> bool {
+        self.name.ns == html5ever::ns!(html)
+    }
+}
+
+/// One node and its links.
+#[derive(Debug)]
+pub struct Node {
+    pub parent: NodeId,
+    pub first_child: NodeId,
+    pub last_child: NodeId,
+    pub prev: NodeId,
+    pub next: NodeId,
+    pub data: Data,
+}
+
+impl Node {
+    fn new(data: Data) -> Node {
+        Node {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            prev: NONE,
+            next: NONE,
+            data,
+        }
+    }
+
+    pub fn element(&self) -> Option<&Element> {
+        match &self.data {
+            Data::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed document: node 0 is the document node.
+#[derive(Debug)]
+pub struct Dom {
+    pub nodes: Vec<Node>,
+    pub quirks: QuirksMode,
+    /// Start tags dropped by the depth guard.
+    pub dropped_tags: usize,
+    /// Attributes cut by the attribute guard.
+    pub cut_attributes: bool,
+}
+
+impl Dom {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    /// The `<html>` element, if the document has one.
+    pub fn root_element(&self) -> Option<NodeId> {
+        self.children(0).find(|&c| self.node(c).element().is_some())
+    }
+
+    /// The children of a node, in order.
+    pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let mut c = self.node(id).first_child;
+        std::iter::from_fn(move || {
+            if c == NONE {
+                return None;
+            }
+            let cur = c;
+            c = self.node(c).next;
+            Some(cur)
+        })
+    }
+}
+
+/// Parse a decoded HTML document as a browser with scripting on.
+pub fn parse(text: &str) -> Dom {
+    parse_with(text, true)
+}
+
+/// Parse with scripting on (`<noscript>` holds raw text) or off (markup).
+pub fn parse_with(text: &str, scripting: bool) -> Dom {
+    let (text, cut_attributes) = match cap_attributes(text) {
+        Cow::Borrowed(t) => (Cow::Borrowed(t), false),
+        Cow::Owned(t) => (Cow::Owned(t), true),
+    };
+    let sink = Sink::default();
+    let tb = TreeBuilder::new(
+        sink,
+        TreeBuilderOpts {
+            scripting_enabled: scripting,
+            ..TreeBuilderOpts::default()
+        },
+    );
+    let guard = DepthGuard {
+        tb,
+        scripting,
+        dropped: RefCell::new(HashMap::new()),
+        dropped_total: Cell::new(0),
+    };
+    let tok = Tokenizer::new(guard, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    // Feed in slices so the tokenizer never holds one giant tendril copy.
+    const CHUNK: usize = 1 << 20;
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        input.push_back(StrTendril::from_slice(&text[start..end]));
+        while !matches!(tok.feed(&input), html5ever::TokenizerResult::Done) {}
+        start = end;
+    }
+    tok.end();
+    let guard = tok.sink;
+    let dropped_tags = guard.dropped_total.get();
+    let sink = guard.tb.sink;
+    Dom {
+        nodes: sink.nodes.into_inner(),
+        quirks: sink.quirks.get(),
+        dropped_tags,
+        cut_attributes,
+    }
+}
+
+/// The tree sink: builds the arena.
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+    quirks: Cell<QuirksMode>,
+}
+
+impl Default for Sink {
+    fn default() -> Sink {
+        Sink {
+            nodes: RefCell::new(vec![Node::new(Data::Document)]),
+            quirks: Cell::new(QuirksMode::NoQuirks),
+        }
+    }
+}
+
+/// An owned element name: the tree builder holds names while it calls the
+/// sink again, so they cannot borrow the arena.
+#[derive(Debug)]
+pub struct OwnedName {
+    ns: Namespace,
+    local: LocalName,
+}
+
+impl ElemName for OwnedName {
+    fn ns(&self) -> &Namespace {
+        &self.ns
+    }
+    fn local_name(&self) -> &LocalName {
+        &self.local
+    }
+}
+
+impl Sink {
+    fn push(&self, data: Data) -> NodeId {
+        let mut n = self.nodes.borrow_mut();
+        n.push(Node::new(data));
+        (n.len() - 1) as NodeId
+    }
+
+    fn detach(nodes: &mut [Node], id: NodeId) {
+        let (parent, prev, next) = {
+            let n = &nodes[id as usize];
+            (n.parent, n.prev, n.next)
+        };
+        if parent == NONE {
+            return;
+        }
+        if prev != NONE {
+            nodes[prev as usize].next = next;
+        } else {
+            nodes[parent as usize].first_child = next;
+        }
+        if next != NONE {
+            nodes[next as usize].prev = prev;
+        } else {
+            nodes[parent as usize].last_child = prev;
+        }
+        let n = &mut nodes[id as usize];
+        n.parent = NONE;
+        n.prev = NONE;
+        n.next = NONE;
+    }
+
+    fn link_last(nodes: &mut [Node], parent: NodeId, id: NodeId) {
+        Sink::detach(nodes, id);
+        let last = nodes[parent as usize].last_child;
+        {
+            let n = &mut nodes[id as usize];
+            n.parent = parent;
+            n.prev = last;
+        }
+        if last != NONE {
+            nodes[last as usize].next = id;
+        } else {
+            nodes[parent as usize].first_child = id;
+        }
+        nodes[parent as usize].last_child = id;
+    }
+
+    fn link_before(nodes: &mut [Node], sibling: NodeId, id: NodeId) {
+        Sink::detach(nodes, id);
+        let (parent, prev) = {
+            let s = &nodes[sibling as usize];
+            (s.parent, s.prev)
+        };
+        if parent == NONE {
+            return;
+        }
+        {
+            let n = &mut nodes[id as usize];
+            n.parent = parent;
+            n.prev = prev;
+            n.next = sibling;
+        }
+        nodes[sibling as usize].prev = id;
+        if prev != NONE {
+            nodes[prev as usize].next = id;
+        } else {
+            nodes[parent as usize].first_child = id;
+        }
+    }
+}
+
+/// Take the ghirbal labels off an attribute list.
+fn take_labels(attrs: &mut Vec<Attribute>) -> (Option<StrTendril>, Option<StrTendril>) {
+    let mut role = None;
+    let mut lang = None;
+    attrs.retain(|a| match &*a.name.local {
+        "data-ghirbal-role" => {
+            role = Some(a.value.clone());
+            false
+        }
+        "data-ghirbal-lang" => {
+            lang = Some(a.value.clone());
+            false
+        }
+        _ => true,
+    });
+    (role, lang)
+}
+
+impl TreeSink for Sink {
+    type Handle = NodeId;
+    type Output = Sink;
+    type ElemName<'a> = OwnedName;
+
+    fn finish(self) -> Sink {
+        self
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> NodeId {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> OwnedName {
+        match &self.nodes.borrow()[*target as usize].data {
+            Data::Element(e) => OwnedName {
+                ns: e.name.ns.clone(),
+                local: e.name.local.clone(),
+            },
+            // The tree builder asks only about elements.
+            _ => OwnedName {
+                ns: html5ever::ns!(),
+                local: local_name!(""),
+            },
+        }
+    }
+
+    fn create_element(
+        &self,
+        name: QualName,
+        mut attrs: Vec<Attribute>,
+        flags: ElementFlags,
+    ) -> NodeId {
+        let (role_label, lang_label) = take_labels(&mut attrs);
+        let template = if flags.template {
+            self.push(Data::Fragment)
+        } else {
+            NONE
+        };
+        self.push(Data::Element(Box::new(Element {
+            name,
+            attrs,
+            role_label,
+            lang_label,
+            template,
+            mathml_integration: flags.mathml_annotation_xml_integration_point,
+        })))
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> NodeId {
+        self.push(Data::Comment)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
+        self.push(Data::Comment)
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        match child {
+            NodeOrText::AppendNode(id) => {
+                Sink::link_last(&mut self.nodes.borrow_mut(), *parent, id)
+            }
+            NodeOrText::AppendText(t) => {
+                let mut nodes = self.nodes.borrow_mut();
+                let last = nodes[*parent as usize].last_child;
+                if last != NONE {
+                    if let Data::Text(s) = &mut nodes[last as usize].data {
+                        s.push_tendril(&t);
+                        return;
+                    }
+                }
+                nodes.push(Node::new(Data::Text(t)));
+                let id = (nodes.len() - 1) as NodeId;
+                Sink::link_last(&mut nodes, *parent, id);
+            }
+        }
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        let has_parent = self.nodes.borrow()[*element as usize].parent != NONE;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        _public_id: StrTendril,
+        _system_id: StrTendril,
+    ) {
+        let id = self.push(Data::Doctype(name));
+        Sink::link_last(&mut self.nodes.borrow_mut(), 0, id);
+    }
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        match &self.nodes.borrow()[*target as usize].data {
+            Data::Element(e) if e.template != NONE => e.template,
+            _ => *target,
+        }
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.quirks.set(mode);
+    }
+
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        let mut nodes = self.nodes.borrow_mut();
+        match new_node {
+            NodeOrText::AppendNode(id) => Sink::link_before(&mut nodes, *sibling, id),
+            NodeOrText::AppendText(t) => {
+                let prev = nodes[*sibling as usize].prev;
+                if prev != NONE {
+                    if let Data::Text(s) = &mut nodes[prev as usize].data {
+                        s.push_tendril(&t);
+                        return;
+                    }
+                }
+                nodes.push(Node::new(Data::Text(t)));
+                let id = (nodes.len() - 1) as NodeId;
+                Sink::link_before(&mut nodes, *sibling, id);
+            }
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
+        let (role, lang) = take_labels(&mut attrs);
+        if let Data::Element(e) = &mut self.nodes.borrow_mut()[*target as usize].data {
+            for a in attrs {
+                if !e.attrs.iter().any(|x| x.name == a.name) {
+                    e.attrs.push(a);
+                }
+            }
+            e.role_label = e.role_label.take().or(role);
+            e.lang_label = e.lang_label.take().or(lang);
+        }
+    }
+
+    fn remove_from_parent(&self, target: &NodeId) {
+        Sink::detach(&mut self.nodes.borrow_mut(), *target);
+    }
+
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        let mut nodes = self.nodes.borrow_mut();
+        let mut c = nodes[*node as usize].first_child;
+        while c != NONE {
+            let next = nodes[c as usize].next;
+            Sink::link_last(&mut nodes, *new_parent, c);
+            c = next;
+        }
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        matches!(&self.nodes.borrow()[*handle as usize].data, Data::Element(e) if e.mathml_integration)
+    }
+}
+
+/// Counts the handles the tree builder holds: its open elements and active
+/// formatting elements, the two lists it scans.
+struct Count(Cell<usize>);
+
+impl Tracer for Count {
+    type Handle = NodeId;
+    fn trace_handle(&self, _node: &NodeId) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+/// Sits between tokenizer and tree builder and drops start tags that would
+/// nest deeper than [`MAX_DEPTH`].
+struct DepthGuard {
+    tb: TreeBuilder<NodeId, Sink>,
+    /// With scripting on, `<noscript>` holds raw text and never nests.
+    scripting: bool,
+    /// Per tag name: start tags dropped whose end tags are still to come.
+    dropped: RefCell<HashMap<LocalName, usize>>,
+    dropped_total: Cell<usize>,
+}
+
+/// Elements that never nest (void) or hold only raw text: never dropped,
+/// since dropping a `<script>` would turn its code into visible text.
+fn is_leaf(name: &LocalName) -> bool {
+    matches!(
+        &**name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+            | "frame"
+            | "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "plaintext"
+    )
+}
+
+impl DepthGuard {
+    fn never_dropped(&self, name: &LocalName) -> bool {
+        is_leaf(name) && (self.scripting || &**name != "noscript")
+    }
+}
+
+impl TokenSink for DepthGuard {
+    type Handle = NodeId;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<NodeId> {
+        if let TagToken(tag) = &token {
+            if tag.kind == StartTag {
+                if !self.never_dropped(&tag.name) {
+                    let held = Count(Cell::new(0));
+                    self.tb.trace_handles(&held);
+                    if held.0.get() > MAX_DEPTH {
+                        *self
+                            .dropped
+                            .borrow_mut()
+                            .entry(tag.name.clone())
+                            .or_default() += 1;
+                        self.dropped_total.set(self.dropped_total.get() + 1);
+                        return TokenSinkResult::Continue;
+                    }
+                }
+            } else {
+                let mut d = self.dropped.borrow_mut();
+                if let Some(n) = d.get_mut(&tag.name) {
+                    *n -= 1;
+                    if *n == 0 {
+                        d.remove(&tag.name);
+                    }
+                    return TokenSinkResult::Continue;
+                }
+            }
+        }
+        self.tb.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        self.tb.end()
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.tb
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+/// Elements whose content the tokenizer reads as raw text up to their end tag.
+fn raw_text_end(name: &[u8]) -> Option<&'static [u8]> {
+    const RAW: &[&[u8]] = &[
+        b"script",
+        b"style",
+        b"xmp",
+        b"iframe",
+        b"noembed",
+        b"noframes",
+        b"noscript",
+        b"textarea",
+        b"title",
+    ];
+    RAW.iter().copied().find(|r| r.eq_ignore_ascii_case(name))
+}
+
+/// Cut attributes past [`MAX_ATTRIBUTES`] out of every tag. A light scan that
+/// follows the tokenizer's main states (tags, quoted values, comments, raw
+/// text); the text is returned unchanged (borrowed) when nothing is cut.
+pub fn cap_attributes(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    let is_space = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ');
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        i += k + 1;
+        if b[i..].starts_with(b"!--") {
+            match memchr::memmem::find(&b[i + 3..], b"-->") {
+                Some(k) => i += 3 + k + 3,
+                None => break,
+            }
+            continue;
+        }
+        let end_tag = b.get(i) == Some(&b'/');
+        let name_start = i + usize::from(end_tag);
+        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            if matches!(b.get(i), Some(b'!' | b'?')) {
+                match memchr::memchr(b'>', &b[i..]) {
+                    Some(k) => i += k + 1,
+                    None => break,
+                }
+            }
+            continue;
+        }
+        i = name_start;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+            i += 1;
+        }
+        let name = &b[name_start..i];
+        let mut count = 0usize;
+        let mut cut_from = None;
+        loop {
+            while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let attr_start = i;
+            i += 1; // the first character of a name may be '='
+            while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+                i += 1;
+            }
+            let mut j = i;
+            while j < b.len() && is_space(b[j]) {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'=') {
+                j += 1;
+                while j < b.len() && is_space(b[j]) {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        j = match memchr::memchr(q, &b[j + 1..]) {
+                            Some(k) => j + 1 + k + 1,
+                            None => b.len(),
+                        };
+                    }
+                    _ => {
+                        while j < b.len() && !is_space(b[j]) && b[j] != b'>' {
+                            j += 1;
+                        }
+                    }
+                }
+                i = j;
+            }
+            count += 1;
+            if count == MAX_ATTRIBUTES + 1 {
+                cut_from = Some(attr_start);
+            }
+        }
+        if let Some(from) = cut_from {
+            cuts.push((from, i.min(b.len())));
+        }
+        if i >= b.len() {
+            break;
+        }
+        i += 1;
+        if end_tag {
+            continue;
+        }
+        if name.eq_ignore_ascii_case(b"plaintext") {
+            break;
+        }
+        if let Some(raw) = raw_text_end(name) {
+            // Skip to the matching end tag, case-insensitively.
+            let mut found = None;
+            let mut p = i;
+            while let Some(k) = memchr::memmem::find(&b[p..], b"</") {
+                let s = p + k + 2;
+                if b.len() >= s + raw.len() && b[s..s + raw.len()].eq_ignore_ascii_case(raw) {
+                    found = Some(p + k);
+                    break;
+                }
+                p = s;
+            }
+            match found {
+                Some(f) => i = f,
+                None => break,
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for (a, e) in cuts {
+        // Both ends sit on ASCII bytes, so they are character boundaries.
+        out.push_str(&text[pos..a]);
+        pos = e;
+    }
+    out.push_str(&text[pos..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(dom: &Dom) -> Vec<String> {
+        dom.nodes
+            .iter()
+            .filter_map(|n| n.element().map(|e| e.local().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn broken_markup_is_repaired_like_a_browser() {
+        let dom = parse("<p>one<p>two<div>three</p><table><tr><td>x</table>");
+        let t = tags(&dom);
+        assert!(t.starts_with(&["html".into(), "head".into(), "body".into()]));
+        assert_eq!(t.iter().filter(|n| *n == "p").count(), 3); // the stray </p> makes an empty p
+        assert!(t.contains(&"tbody".to_string()));
+    }
+
+    #[test]
+    fn labels_are_taken_off_the_attributes() {
+        let dom = parse("<div class=x data-ghirbal-role=nav data-ghirbal-lang=en>a</div>");
+        let e = dom
+            .nodes
+            .iter()
+            .filter_map(Node::element)
+            .find(|e| &**e.local() == "div")
+            .unwrap();
+        assert_eq!(e.attrs.len(), 1);
+        assert_eq!(e.role_label.as_deref(), Some("nav"));
+        assert_eq!(e.lang_label.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn nesting_stops_at_the_depth_limit() {
+        let n = 2000;
+        let html = "<div>".repeat(n) + "deep" + &"</div>".repeat(n) + "<p>after</p>";
+        let dom = parse(&html);
+        assert!(dom.dropped_tags >= n - MAX_DEPTH);
+        // The paragraph after the deep part is still a child of body.
+        let p = dom
+            .nodes
+            .iter()
+            .position(|x| x.element().is_some_and(|e| &**e.local() == "p"))
+            .unwrap();
+        let parent = dom.node(dom.node(p as NodeId).parent).element().unwrap();
+        assert_eq!(&**parent.local(), "body");
+    }
+
+    #[test]
+    fn scripts_past_the_depth_limit_stay_scripts() {
+        let html = "<div>".repeat(400) + "<script>var x = '<b>no</b>';</script>";
+        let dom = parse(&html);
+        assert!(!dom
+            .nodes
+            .iter()
+            .any(|x| x.element().is_some_and(|e| &**e.local() == "b")));
+    }
+
+    #[test]
+    fn attribute_bombs_are_cut() {
+        let mut t = String::from("<div ");
+        for i in 0..1000 {
+            t.push_str(&format!("a{i}=\"v>\" "));
+        }
+        t.push_str(">text</div><script>x = '<i a b c>'</script>");
+        let capped = cap_attributes(&t);
+        assert!(capped.len() < t.len());
+        assert!(capped.ends_with(">text</div><script>x = '<i a b c>'</script>"));
+        let dom = parse(&t);
+        let div = dom
+            .nodes
+            .iter()
+            .filter_map(Node::element)
+            .find(|e| &**e.local() == "div")
+            .unwrap();
+        assert_eq!(div.attrs.len(), MAX_ATTRIBUTES);
+        assert!(dom.cut_attributes);
+        assert!(matches!(cap_attributes("<p a=1>x</p>"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,925 @@
+//! Blocks from a parsed document: what a browser shows, cut where it breaks lines.
+//!
+//! In: a [`Dom`]. Out: the page text (block texts joined by `\n`), its
+//! [`Block`]s with their [`Structure`], and the training labels in effect for
+//! each block.
+//!
+//! Rules:
+//! - a block is the text between two line breaks a browser makes: the start
+//!   and end of a block-level element (`p`, `h1`–`h6`, `li`, `td`, `div` …)
+//!   and every `<br>`; so a `div`'s own text around a child paragraph makes
+//!   blocks of its own, and `br`-separated lines are separate blocks;
+//! - invisible content is skipped: `head`, `script`, `style`, `noscript`,
+//!   `template`, `svg`, `iframe`, `object`, `canvas`, `video`, `audio`,
+//!   `select`, `datalist`, `textarea`, comments, a closed `dialog`, and any
+//!   element with `hidden`, `aria-hidden="true"` or an inline style
+//!   `display:none` / `visibility:hidden`; image `alt` text is never read;
+//! - white space is collapsed as a browser does (runs of ASCII white space
+//!   become one space; none at the ends of a block), except inside `pre`;
+//!   blocks are trimmed of invisible marks at both ends, like text blocks.
+//!
+//! The walk is a loop over parent/sibling links with an explicit stack of
+//! open elements: no recursion, so depth costs heap, not stack.
+
+use super::dom::{Data, Dom, Element, NodeId, NONE};
+use crate::page::{Block, Limits, Structure};
+use html5ever::ns;
+use html5ever::tendril::StrTendril;
+
+/// Most tags kept in [`Structure::tag_path`] (the innermost ones).
+pub const MAX_TAG_PATH: usize = 32;
+
+/// Most class/id tokens kept per block (nearest elements first).
+pub const MAX_CLASS_TOKENS: usize = 48;
+
+/// Most tokens taken from one element's `class`/`id`/`role`/`itemprop`.
+const MAX_TOKENS_PER_ELEMENT: usize = 16;
+
+/// Longest class token kept, in characters.
+const MAX_TOKEN_CHARS: usize = 32;
+
+/// What the walk produced.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub text: String,
+    pub blocks: Vec<Block>,
+    /// `data-ghirbal-role` / `data-ghirbal-lang` in effect for each block's
+    /// text (the nearest labelled ancestor; by majority of characters when
+    /// a block's text sits under different labels).
+    pub labels: Vec<(Option<String>, Option<String>)>,
+    /// The element each block belongs to (its innermost block-level ancestor).
+    pub owners: Vec<NodeId>,
+    /// Every text node that gave a block visible text, with that block's
+    /// index, in document order (only with [`Options::record_nodes`]).
+    pub text_nodes: Vec<(NodeId, u32)>,
+    /// `<meta name="ghirbal:…">` values and the canonical URL from `<head>`.
+    pub head: Head,
+    /// The page was read with [`Options::fallback`].
+    pub fallback: bool,
+    /// More than [`Limits::max_blocks`] blocks: the rest was dropped.
+    pub truncated: bool,
+}
+
+/// What `<head>` says about the page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Head {
+    /// `<meta name="ghirbal:id">`.
+    pub id: Option<String>,
+    /// `<meta name="ghirbal:url">`, else `<link rel="canonical">`, else `og:url`.
+    pub url: Option<String>,
+    /// `<meta name="ghirbal:site">`.
+    pub site: Option<String>,
+}
+
+/// What to record besides blocks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub record_nodes: bool,
+    /// The fallback reading of [`is_skipped`]: `<noscript>` content and
+    /// style-hidden elements visible (the document must then have been parsed
+    /// with scripting off, so that `<noscript>` holds markup, not raw text).
+    pub fallback: bool,
+}
+
+/// An element's local name when it is in the HTML namespace.
+fn html_name(e: &Element) -> Option<&str> {
+    e.is_html().then(|| &**e.local())
+}
+
+/// Block-level elements: their start and end break lines.
+pub fn is_block_level(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "caption"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "listing"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "plaintext"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+            | "xmp"
+            | "search"
+            | "marquee"
+            | "optgroup"
+            | "option"
+            | "frameset"
+    )
+}
+
+/// Whether an element and everything in it is invisible. With `fallback`
+/// (for pages that show nothing otherwise) `noscript` content and elements
+/// hidden by an inline style count as visible: what the page shows once its
+/// scripts would have run, or with scripting off.
+pub fn is_skipped(e: &Element, fallback: bool) -> bool {
+    if !e.is_html() {
+        // SVG is drawn, not read; MathML is read.
+        return e.name.ns == ns!(svg);
+    }
+    if fallback && &**e.local() == "noscript" {
+        return false;
+    }
+    let skip_tag = matches!(
+        &**e.local(),
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "iframe"
+            | "object"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "select"
+            | "datalist"
+            | "textarea"
+            | "title"
+            | "noframes"
+            | "noembed"
+            | "frame"
+            | "input"
+            | "img"
+            | "embed"
+            | "math-hidden"
+    );
+    if skip_tag {
+        return true;
+    }
+    if &**e.local() == "dialog" && e.attr("open").is_none() {
+        return true;
+    }
+    for a in &e.attrs {
+        if a.name.ns != ns!() {
+            continue;
+        }
+        match &*a.name.local {
+            "hidden" => return true,
+            "aria-hidden" if a.value.trim().eq_ignore_ascii_case("true") => return true,
+            "style" if !fallback && style_hides(&a.value) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `display:none` or `visibility:hidden` in an inline style.
+fn style_hides(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    s.split(';').any(|d| {
+        let d = d.trim_end_matches("!important");
+        d == "display:none" || d == "visibility:hidden"
+    })
+}
+
+/// The landmark an element opens, by tag or ARIA role.
+fn landmark(e: &Element) -> Option<&'static str> {
+    if let Some(role) = e.attr("role") {
+        for r in role.split_ascii_whitespace() {
+            let lm = match r.to_ascii_lowercase().as_str() {
+                "navigation" => Some("nav"),
+                "banner" => Some("header"),
+                "contentinfo" => Some("footer"),
+                "complementary" => Some("aside"),
+                "main" => Some("main"),
+                "article" => Some("article"),
+                "form" | "search" => Some("form"),
+                _ => None,
+            };
+            if lm.is_some() {
+                return lm;
+            }
+        }
+    }
+    match html_name(e)? {
+        "nav" => Some("nav"),
+        "header" => Some("header"),
+        "footer" => Some("footer"),
+        "aside" => Some("aside"),
+        "main" => Some("main"),
+        "article" => Some("article"),
+        "form" | "search" => Some("form"),
+        _ => None,
+    }
+}
+
+/// Split a `class`/`id` value into lower-case tokens: on every character that
+/// is not a letter or digit (any script, so Arabic class names count) and at
+/// camelCase humps; tokens of one character or only digits are dropped.
+pub fn class_tokens(value: &str, out: &mut Vec<String>, limit: usize) {
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    let mut taken = 0;
+    let flush = |cur: &mut String, out: &mut Vec<String>, taken: &mut usize| {
+        let n = cur.chars().count();
+        if (2..=MAX_TOKEN_CHARS).contains(&n)
+            && !cur.chars().all(|c| c.is_ascii_digit())
+            && *taken < limit
+        {
+            if !out.contains(cur) {
+                out.push(cur.clone());
+            }
+            *taken += 1;
+        }
+        cur.clear();
+    };
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && prev_lower {
+                flush(&mut cur, out, &mut taken);
+            }
+            prev_lower = c.is_lowercase();
+            cur.extend(c.to_lowercase());
+        } else {
+            flush(&mut cur, out, &mut taken);
+            prev_lower = false;
+        }
+    }
+    flush(&mut cur, out, &mut taken);
+}
+
+/// The class tokens one element contributes.
+fn element_tokens(e: &Element) -> Vec<String> {
+    let mut v = Vec::new();
+    for a in ["class", "id", "role", "itemprop"] {
+        if let Some(val) = e.attr(a) {
+            class_tokens(val, &mut v, MAX_TOKENS_PER_ELEMENT);
+        }
+    }
+    v
+}
+
+/// Characters of markup an element costs: `<name attrs>` and `</name>`.
+fn markup_chars(e: &Element) -> u32 {
+    let name = e.local().len() as u32;
+    let attrs: u32 = e
+        .attrs
+        .iter()
+        .map(|a| a.name.local.len() as u32 + a.value.chars().count() as u32 + 4)
+        .sum();
+    2 * name + 5 + attrs
+}
+
+/// A span added by a labelling tool that carries nothing but labels: it does
+/// not count as markup.
+fn is_label_only_span(e: &Element) -> bool {
+    e.is_html()
+        && &**e.local() == "span"
+        && e.attrs.is_empty()
+        && (e.role_label.is_some() || e.lang_label.is_some())
+}
+
+/// Per element, visible text characters and markup characters of its
+/// subtree (post-order, iterative).
+fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> Vec<(u32, u32)> {
+    let mut stats = vec![(0u32, 0u32); dom.nodes.len()];
+    let mut node = root;
+    loop {
+        let n = dom.node(node);
+        let descend = match &n.data {
+            Data::Element(e) => !is_skipped(e, fallback),
+            _ => false,
+        };
+        if let Data::Text(t) = &n.data {
+            let c = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+            stats[n.parent as usize].0 = stats[n.parent as usize].0.saturating_add(c);
+        }
+        if descend && n.first_child != NONE {
+            node = n.first_child;
+            continue;
+        }
+        // Close `node` (if it is a visible element) and every ancestor it completes.
+        let mut cur = node;
+        loop {
+            let cn = dom.node(cur);
+            if let Data::Element(e) = &cn.data {
+                if !is_skipped(e, fallback) && cur != root {
+                    let own = if is_label_only_span(e) {
+                        0
+                    } else {
+                        markup_chars(e)
+                    };
+                    let (t, m) = stats[cur as usize];
+                    let p = &mut stats[cn.parent as usize];
+                    p.0 = p.0.saturating_add(t);
+                    p.1 = p.1.saturating_add(m).saturating_add(own);
+                }
+            }
+            if cur == root {
+                return stats;
+            }
+            if cn.next != NONE {
+                node = cn.next;
+                break;
+            }
+            cur = cn.parent;
+            if cur == NONE {
+                return stats;
+            }
+        }
+    }
+}
+
+/// One open element during the walk, with what it passes down.
+struct Frame {
+    node: NodeId,
+    name: String,
+    is_block: bool,
+    landmark: Option<&'static str>,
+    heading: u8,
+    list_item: bool,
+    table_cell: bool,
+    pre: bool,
+    link: bool,
+    dir: Option<String>,
+    lang: Option<String>,
+    role_label: Option<StrTendril>,
+    lang_label: Option<StrTendril>,
+    /// This frame's tokens are `tokens[tok_start..tok_end]`.
+    tok_start: usize,
+    tok_end: usize,
+    /// Its tokens already went into the current block.
+    contributed: bool,
+}
+
+/// The `data-ghirbal-role` and `data-ghirbal-lang` in effect.
+type LabelKey = (Option<StrTendril>, Option<StrTendril>);
+
+/// The block being collected.
+#[derive(Default)]
+struct Pending {
+    buf: String,
+    space: bool,
+    chars: usize,
+    link_chars: usize,
+    inline_tokens: Vec<String>,
+    /// Characters per (role label, lang label).
+    label_votes: Vec<(LabelKey, usize)>,
+    text_nodes: Vec<NodeId>,
+}
+
+struct Walker<'d> {
+    dom: &'d Dom,
+    stats: Vec<(u32, u32)>,
+    frames: Vec<Frame>,
+    tokens: Vec<String>,
+    cur: Pending,
+    out: Extracted,
+    opts: Options,
+    limits: Limits,
+}
+
+impl Walker<'_> {
+    fn push_frame(&mut self, id: NodeId, e: &Element) {
+        let parent = self.frames.last();
+        let name = e.local().to_string();
+        let html = e.is_html();
+        let heading = match (html, name.as_str()) {
+            (true, "h1") => 1,
+            (true, "h2") => 2,
+            (true, "h3") => 3,
+            (true, "h4") => 4,
+            (true, "h5") => 5,
+            (true, "h6") => 6,
+            _ => parent.map_or(0, |p| p.heading),
+        };
+        let attr_lower = |a: &str| {
+            e.attr(a)
+                .map(|v| v.trim().to_lowercase())
+                .filter(|v| !v.is_empty())
+        };
+        let tok_start = self.tokens.len();
+        for t in element_tokens(e) {
+            self.tokens.push(t);
+        }
+        let frame = Frame {
+            node: id,
+            is_block: html && is_block_level(&name),
+            landmark: landmark(e).or(parent.and_then(|p| p.landmark)),
+            heading,
+            list_item: (html && name == "li") || parent.is_some_and(|p| p.list_item),
+            table_cell: (html && matches!(name.as_str(), "td" | "th"))
+                || parent.is_some_and(|p| p.table_cell),
+            pre: (html && matches!(name.as_str(), "pre" | "listing" | "plaintext" | "xmp"))
+                || parent.is_some_and(|p| p.pre),
+            link: (html && name == "a") || parent.is_some_and(|p| p.link),
+            dir: attr_lower("dir").or_else(|| parent.and_then(|p| p.dir.clone())),
+            lang: attr_lower("lang").or_else(|| parent.and_then(|p| p.lang.clone())),
+            role_label: e
+                .role_label
+                .clone()
+                .or_else(|| parent.and_then(|p| p.role_label.clone())),
+            lang_label: e
+                .lang_label
+                .clone()
+                .or_else(|| parent.and_then(|p| p.lang_label.clone())),
+            tok_start,
+            tok_end: self.tokens.len(),
+            contributed: false,
+            name,
+        };
+        self.frames.push(frame);
+    }
+
+    fn pop_frame(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            self.tokens.truncate(f.tok_start);
+        }
+    }
+
+    /// Index of the innermost block-level frame.
+    fn owner_index(&self) -> usize {
+        self.frames.iter().rposition(|f| f.is_block).unwrap_or(0)
+    }
+
+    fn add_text(&mut self, id: NodeId, t: &str) {
+        let Some(top) = self.frames.last() else {
+            return;
+        };
+        let (pre, link) = (top.pre, top.link);
+        let owner = self.owner_index();
+        let p = &mut self.cur;
+        let before = p.chars;
+        for c in t.chars() {
+            if !pre && matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C') {
+                p.space |= !p.buf.is_empty();
+                continue;
+            }
+            if p.space {
+                p.buf.push(' ');
+                p.space = false;
+            }
+            p.buf.push(c);
+            if !c.is_whitespace() {
+                p.chars += 1;
+                p.link_chars += usize::from(link);
+            }
+        }
+        let added = p.chars - before;
+        if added == 0 {
+            return;
+        }
+        let key = (top.role_label.clone(), top.lang_label.clone());
+        match p.label_votes.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += added,
+            None => p.label_votes.push((key, added)),
+        }
+        if self.opts.record_nodes {
+            p.text_nodes.push(id);
+        }
+        // Inline elements inside the block lend it their class tokens.
+        for f in self.frames[owner + 1..].iter_mut() {
+            if !f.contributed {
+                f.contributed = true;
+                for t in &self.tokens[f.tok_start..f.tok_end] {
+                    if !p.inline_tokens.contains(t) {
+                        p.inline_tokens.push(t.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// End the current block (a line break).
+    fn flush(&mut self) {
+        let p = std::mem::take(&mut self.cur);
+        for f in &mut self.frames {
+            f.contributed = false;
+        }
+        let ignorable = crate::segment::is_ignorable;
+        let trimmed = p.buf.trim_matches(ignorable);
+        if trimmed.is_empty() || self.out.truncated {
+            return;
+        }
+        if self.out.blocks.len() >= self.limits.max_blocks {
+            self.out.truncated = true;
+            return;
+        }
+        let owner = self.owner_index();
+        let structure = self.structure(owner, &p);
+        let label = p
+            .label_votes
+            .iter()
+            .fold(None::<&(_, usize)>, |best, v| match best {
+                Some(b) if b.1 >= v.1 => Some(b),
+                _ => Some(v),
+            })
+            .map(|((r, l), _)| {
+                (
+                    r.as_deref().map(str::to_string),
+                    l.as_deref().map(str::to_string),
+                )
+            })
+            .unwrap_or((None, None));
+        let owner_node = self.frames.get(owner).map_or(0, |f| f.node);
+        let first_index = self.out.blocks.len() as u32;
+        for piece in split_long(trimmed, self.limits.max_block_bytes.max(16)) {
+            if self.out.blocks.len() >= self.limits.max_blocks {
+                self.out.truncated = true;
+                break;
+            }
+            if !self.out.text.is_empty() {
+                self.out.text.push('\n');
+            }
+            let start = self.out.text.len();
+            self.out.text.push_str(piece);
+            let lines = piece.matches('\n').count() as u32 + 1;
+            let mut block = Block::new(start, self.out.text.len(), lines);
+            block.structure = Some(Box::new(structure.clone()));
+            self.out.blocks.push(block);
+            self.out.labels.push(label.clone());
+            self.out.owners.push(owner_node);
+        }
+        self.out
+            .text_nodes
+            .extend(p.text_nodes.into_iter().map(|n| (n, first_index)));
+    }
+
+    fn structure(&self, owner: usize, p: &Pending) -> Structure {
+        if self.frames.is_empty() {
+            return Structure::default();
+        }
+        let frames = &self.frames[..=owner.min(self.frames.len() - 1)];
+        let Some(f) = frames.last() else {
+            return Structure::default();
+        };
+        let from = frames
+            .iter()
+            .position(|f| f.name == "body")
+            .unwrap_or(0)
+            .max(frames.len().saturating_sub(MAX_TAG_PATH));
+        let tag_path = frames[from..].iter().map(|f| f.name.clone()).collect();
+        let mut class_tokens: Vec<String> = Vec::new();
+        for t in p
+            .inline_tokens
+            .iter()
+            .chain(self.tokens[..f.tok_end].iter().rev())
+        {
+            if class_tokens.len() >= MAX_CLASS_TOKENS {
+                break;
+            }
+            if !class_tokens.contains(t) {
+                class_tokens.push(t.clone());
+            }
+        }
+        let container = frames
+            .len()
+            .checked_sub(2)
+            .map_or(f.node, |i| frames[i].node);
+        let (text, markup) = self.stats[container as usize];
+        let density = if text + markup == 0 {
+            0.0
+        } else {
+            text as f32 / (text as f32 + markup as f32)
+        };
+        Structure {
+            tag_path,
+            landmark: f.landmark.map(str::to_string),
+            class_tokens,
+            link_density: if p.chars == 0 {
+                0.0
+            } else {
+                p.link_chars as f32 / p.chars as f32
+            },
+            heading: f.heading,
+            is_list_item: f.list_item,
+            is_table_cell: f.table_cell,
+            dir_attr: f.dir.clone(),
+            lang_attr: f.lang.clone(),
+            container_text_density: density,
+        }
+    }
+}
+
+/// Cut an over-long block text into pieces of at most `max` bytes, at the last
+/// white space before the limit when there is one in its second half; every
+/// piece starts and ends on a visible character (the rule of text pages).
+fn split_long(text: &str, max: usize) -> Vec<&str> {
+    if text.len() <= max {
+        return vec![text];
+    }
+    let ignorable = crate::segment::is_ignorable;
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = if rest.len() <= max {
+            rest.len()
+        } else {
+            let mut cut = max;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            match rest[..cut].rfind(char::is_whitespace) {
+                Some(ws) if ws > max / 2 => ws,
+                _ if cut == 0 => rest.chars().next().map_or(1, char::len_utf8),
+                _ => cut,
+            }
+        };
+        let piece = rest[..end].trim_matches(ignorable);
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Read `<head>`: ghirbal meta tags and the canonical URL.
+fn read_head(dom: &Dom, html: NodeId) -> Head {
+    let mut h = Head::default();
+    let mut canonical = None;
+    let mut og = None;
+    let Some(head) = dom.children(html).find(|&c| {
+        dom.node(c)
+            .element()
+            .is_some_and(|e| html_name(e) == Some("head"))
+    }) else {
+        return h;
+    };
+    for c in dom.children(head) {
+        let Some(e) = dom.node(c).element() else {
+            continue;
+        };
+        let content = || e.attr("content").map(|v| v.trim().to_string());
+        match html_name(e) {
+            Some("meta") => match (e.attr("name"), e.attr("property")) {
+                (Some("ghirbal:id"), _) => h.id = content(),
+                (Some("ghirbal:url"), _) => h.url = content(),
+                (Some("ghirbal:site"), _) => h.site = content(),
+                (_, Some("og:url")) => og = content(),
+                _ => {}
+            },
+            Some("link")
+                if e.attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                canonical = e.attr("href").map(|v| v.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    h.url = h.url.or(canonical).or(og).filter(|u| !u.is_empty());
+    h
+}
+
+/// Walk a parsed document and collect its blocks.
+pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
+    let Some(root) = dom.root_element() else {
+        return Extracted::default();
+    };
+    let mut w = Walker {
+        dom,
+        stats: subtree_stats(dom, root, opts.fallback),
+        frames: Vec::new(),
+        tokens: Vec::new(),
+        cur: Pending::default(),
+        out: Extracted {
+            head: read_head(dom, root),
+            fallback: opts.fallback,
+            ..Extracted::default()
+        },
+        opts,
+        limits: *limits,
+    };
+    let mut node = root;
+    'walk: loop {
+        if w.out.truncated {
+            break;
+        }
+        let n = w.dom.node(node);
+        let mut opened = false;
+        match &n.data {
+            Data::Element(e) if !is_skipped(e, opts.fallback) => {
+                let is_br = e.is_html() && &**e.local() == "br";
+                let block = e.is_html() && is_block_level(e.local());
+                if is_br || block {
+                    w.flush();
+                }
+                if !is_br {
+                    w.push_frame(node, e);
+                    opened = true;
+                }
+            }
+            Data::Text(t) => w.add_text(node, t),
+            _ => {}
+        }
+        if opened && n.first_child != NONE {
+            node = n.first_child;
+            continue;
+        }
+        // Leave `node`, then every ancestor whose last child it was.
+        let mut cur = node;
+        let mut close = opened;
+        loop {
+            let cn = w.dom.node(cur);
+            if close {
+                if w.frames.last().is_some_and(|f| f.is_block) {
+                    w.flush();
+                }
+                w.pop_frame();
+            }
+            if cur == root {
+                break 'walk;
+            }
+            if cn.next != NONE {
+                node = cn.next;
+                break;
+            }
+            cur = cn.parent;
+            if cur == NONE {
+                break 'walk;
+            }
+            close = true;
+        }
+    }
+    w.flush();
+    w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::dom::parse;
+
+    fn blocks(html: &str) -> Vec<String> {
+        let x = extract(&parse(html), &Limits::default(), Options::default());
+        x.blocks
+            .iter()
+            .map(|b| x.text[b.start..b.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn block_elements_and_line_breaks_cut_blocks() {
+        let html = "<html><head><title>T</title><style>p{}</style></head><body>\
+            <div>Intro <b>bold</b>\n  text<p>Para  one</p>tail</div>\
+            <ul><li><a href=/>Home</a></li><li>News</li></ul>\
+            <p>line one<br>line two</p><table><tr><td>a</td><td>b</td></tr></table></body></html>";
+        assert_eq!(
+            blocks(html),
+            vec![
+                "Intro bold text",
+                "Para one",
+                "tail",
+                "Home",
+                "News",
+                "line one",
+                "line two",
+                "a",
+                "b"
+            ]
+        );
+    }
+
+    #[test]
+    fn invisible_content_is_skipped() {
+        let html = "<body><script>var a='x';</script><noscript>Enable JS</noscript>\
+            <p hidden>h1</p><p aria-hidden=\"true\">h2</p><p style=\"display: none\">h3</p>\
+            <template><p>t</p></template><svg><text>s</text></svg><!-- c -->\
+            <p>shown <img alt=\"ALT TEXT\" src=x> here</p><select><option>o</option></select>\
+            <input type=hidden value=v></body>";
+        assert_eq!(blocks(html), vec!["shown here"]);
+    }
+
+    #[test]
+    fn pre_keeps_white_space_and_nbsp_is_trimmed_at_the_ends() {
+        let html = "<pre>\n  a  b\n c</pre><p>\u{a0}x\u{a0} y\u{a0}</p><p>\u{a0}</p>";
+        assert_eq!(blocks(html), vec!["a  b\n c", "x\u{a0} y"]);
+    }
+
+    #[test]
+    fn structure_of_a_block() {
+        let html = "<html lang=ar dir=rtl><body><nav class=\"mainMenu top-nav\"><ul>\
+            <li class=item><a href=/>الرئيسية</a></li></ul></nav>\
+            <article id=story><h2><span class=headline>Title</span></h2>\
+            <p>Some <a href=#>link</a> text</p></article>\
+            <div role=contentinfo class=\"حقوق\">© 2025</div></body></html>";
+        let x = extract(&parse(html), &Limits::default(), Options::default());
+        let s: Vec<&Structure> = x
+            .blocks
+            .iter()
+            .map(|b| b.structure.as_deref().unwrap())
+            .collect();
+        assert_eq!(s[0].tag_path, vec!["body", "nav", "ul", "li"]);
+        assert_eq!(s[0].landmark.as_deref(), Some("nav"));
+        assert!(s[0].is_list_item);
+        assert_eq!(s[0].link_density, 1.0);
+        for t in ["item", "main", "menu", "top", "nav"] {
+            assert!(
+                s[0].class_tokens.contains(&t.to_string()),
+                "{t} in {:?}",
+                s[0].class_tokens
+            );
+        }
+        assert_eq!(s[0].dir_attr.as_deref(), Some("rtl"));
+        assert_eq!(s[0].lang_attr.as_deref(), Some("ar"));
+        assert_eq!(s[1].heading, 2);
+        assert_eq!(s[1].landmark.as_deref(), Some("article"));
+        assert_eq!(s[1].class_tokens[0], "headline");
+        assert!(s[1].class_tokens.contains(&"story".to_string()));
+        assert!((s[2].link_density - 4.0 / 12.0).abs() < 1e-6);
+        assert!(s[2].container_text_density > 0.0 && s[2].container_text_density < 1.0);
+        assert_eq!(s[3].landmark.as_deref(), Some("footer"));
+        assert!(s[3].class_tokens.contains(&"حقوق".to_string()));
+    }
+
+    #[test]
+    fn long_blocks_are_cut_and_many_blocks_truncate() {
+        let limits = Limits {
+            max_block_bytes: 16,
+            max_blocks: 3,
+            ..Limits::default()
+        };
+        let x = extract(
+            &parse("<p>aaaa bbbb cccc dddd eeee</p><p>x</p><p>y</p>"),
+            &limits,
+            Options::default(),
+        );
+        let t: Vec<&str> = x.blocks.iter().map(|b| &x.text[b.start..b.end]).collect();
+        assert_eq!(t, vec!["aaaa bbbb cccc", "dddd eeee", "x"]);
+        assert!(x.truncated);
+    }
+
+    #[test]
+    fn class_token_splitting() {
+        let mut v = Vec::new();
+        class_tokens("adSlot ad-slot__top col-md-6 x Sponsored_Box", &mut v, 99);
+        assert_eq!(
+            v,
+            vec!["ad", "slot", "top", "col", "md", "sponsored", "box"]
+        );
+    }
+
+    #[test]
+    fn labels_come_from_the_nearest_labelled_ancestor() {
+        let html = "<body data-ghirbal-role=chrome><p>a</p><div data-ghirbal-role=body data-ghirbal-lang=en>\
+            <p>b</p><p>c <span data-ghirbal-role=ad>Sponsored words here</span></p></div></body>";
+        let x = extract(&parse(html), &Limits::default(), Options::default());
+        let l: Vec<_> = x
+            .labels
+            .iter()
+            .map(|(r, l)| (r.as_deref(), l.as_deref()))
+            .collect();
+        assert_eq!(
+            l,
+            vec![
+                (Some("chrome"), None),
+                (Some("body"), Some("en")),
+                (Some("ad"), Some("en"))
+            ]
+        );
+    }
+
+    #[test]
+    fn head_metadata() {
+        let html = "<head><meta name=ghirbal:url content=\"https://a.example/x\"><link rel=canonical href=\"https://b.example/\"></head><p>x";
+        let x = extract(&parse(html), &Limits::default(), Options::default());
+        assert_eq!(x.head.url.as_deref(), Some("https://a.example/x"));
+    }
+}

@@ -1,0 +1,129 @@
+//! HTML input: bytes of a web page to a [`Page`] of blocks with structure.
+//!
+//! In: the bytes of one HTML document, the `charset` of its HTTP header if
+//! known, and its URL. Out: a [`Page`] of kind [`PageKind::Html`] whose text
+//! is the visible text, one block per line a browser would break, joined by
+//! `\n` (so block offsets index the page text exactly as for text pages), and
+//! whose blocks carry their [`crate::page::Structure`] (tag path, landmark,
+//! class tokens, link density, heading level, list/table membership,
+//! inherited `dir`/`lang`, container text density).
+//!
+//! Stages, one submodule each:
+//! 1. [`charset`] decides the encoding (BOM, HTTP header, `<meta>`, detection)
+//!    and decodes;
+//! 2. [`dom`] parses with html5ever into a flat arena, with guards that keep
+//!    hostile documents linear (nesting past [`dom::MAX_DEPTH`] is flattened);
+//! 3. [`extract`] walks the tree (iteratively) and cuts blocks;
+//! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
+//!    making training data.
+//!
+//! A page that shows no text at all is read again leniently
+//! ([`extract::Options::fallback`]): `<noscript>` content (crawler views of
+//! some forum software) and elements hidden by an inline style (wrappers
+//! hidden until scripts run) then count as visible.
+//!
+//! Limits ([`Limits`], shared with text pages): a document longer than
+//! `max_page_bytes` is cut there and the page flagged `truncated`; so is a
+//! page with more than `max_blocks` blocks; a block longer than
+//! `max_block_bytes` is cut into pieces at white space, nothing dropped.
+
+pub mod charset;
+pub mod dom;
+pub mod extract;
+pub mod serialize;
+
+use crate::page::{Limits, OffsetMap, Page, PageKind};
+
+/// A parsed HTML page and what the walk found besides blocks.
+#[derive(Debug)]
+pub struct HtmlPage {
+    pub page: Page,
+    pub extracted: extract::Extracted,
+    pub dom: dom::Dom,
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+/// Decode, parse and cut an HTML document, keeping the tree.
+pub fn parse_page(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+    limits: &Limits,
+    opts: extract::Options,
+) -> HtmlPage {
+    let max = limits.max_page_bytes;
+    let cut = bytes.len() > max;
+    let bytes = &bytes[..bytes.len().min(max)];
+    let decoded = charset::decode(bytes, charset_hint, url, cut);
+    let mut dom = dom::parse(&decoded.text);
+    let mut extracted = extract::extract(&dom, limits, opts);
+    // A page that shows nothing until its scripts run (content in <noscript>,
+    // as in crawler views of forum software, or in a wrapper hidden by an
+    // inline style until hydration): read it again leniently.
+    if extracted.blocks.is_empty() {
+        dom = dom::parse_with(&decoded.text, false);
+        extracted = extract::extract(
+            &dom,
+            limits,
+            extract::Options {
+                fallback: true,
+                ..opts
+            },
+        );
+    }
+    drop(decoded.text);
+    let text = std::mem::take(&mut extracted.text);
+    let blocks = std::mem::take(&mut extracted.blocks);
+    let page = Page {
+        id: id.to_string(),
+        url: url.map(str::to_string),
+        text,
+        blocks,
+        kind: PageKind::Html,
+        offsets: OffsetMap::identity(),
+        lossy: decoded.lossy,
+        truncated: cut || extracted.truncated,
+    };
+    HtmlPage {
+        page,
+        extracted,
+        dom,
+        encoding: decoded.encoding,
+    }
+}
+
+/// An HTML page from raw bytes: decoded, parsed and cut into blocks.
+///
+/// ```
+/// let page = ghirbal::html::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
+/// assert_eq!(page.text, "Home\nNews\nHello world.");
+/// assert_eq!(page.blocks[2].structure.as_ref().unwrap().tag_path, ["body", "p"]);
+/// ```
+pub fn page_from_html(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+) -> Page {
+    page_from_html_with(id, url, bytes, charset_hint, &Limits::default())
+}
+
+/// [`page_from_html`] with explicit limits.
+pub fn page_from_html_with(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+    limits: &Limits,
+) -> Page {
+    parse_page(
+        id,
+        url,
+        bytes,
+        charset_hint,
+        limits,
+        extract::Options::default(),
+    )
+    .page
+}
