@@ -7,6 +7,7 @@
 
 mod classify;
 mod eval;
+mod eval_lang;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -16,7 +17,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ghirbal", version, about = "Label every block of crawled pages by role and language")]
+#[command(
+    name = "ghirbal",
+    version,
+    about = "Label every block of crawled pages by role and language"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +35,8 @@ enum Command {
     Train(train::Args),
     /// Score a model against labelled pages.
     Eval(eval::Args),
+    /// Score language identification against labelled blocks (dev and held-out halves).
+    EvalLang(eval_lang::Args),
 }
 
 /// How a command ended.
@@ -53,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Classify(a) => classify::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::EvalLang(a) => eval_lang::run(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -14,6 +14,8 @@
 //! languages. Latin names and brands with no other evidence count as English,
 //! as `LABELS.md` asks.
 
+pub mod eval;
+
 use crate::label::{Dir, Lang};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -142,10 +144,45 @@ fn is_url_or_email(chunk: &str) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         let known = matches!(
             tld.to_ascii_lowercase().as_str(),
-            "com" | "net" | "org" | "info" | "io" | "co" | "gov" | "edu" | "ae" | "sa" | "eg"
-                | "jo" | "lb" | "ma" | "tn" | "dz" | "qa" | "kw" | "om" | "bh" | "iq" | "sy"
-                | "ps" | "ly" | "sd" | "ye" | "uk" | "us" | "fr" | "de" | "me" | "tv" | "news"
-                | "app" | "html" | "htm" | "php" | "aspx" | "pdf"
+            "com"
+                | "net"
+                | "org"
+                | "info"
+                | "io"
+                | "co"
+                | "gov"
+                | "edu"
+                | "ae"
+                | "sa"
+                | "eg"
+                | "jo"
+                | "lb"
+                | "ma"
+                | "tn"
+                | "dz"
+                | "qa"
+                | "kw"
+                | "om"
+                | "bh"
+                | "iq"
+                | "sy"
+                | "ps"
+                | "ly"
+                | "sd"
+                | "ye"
+                | "uk"
+                | "us"
+                | "fr"
+                | "de"
+                | "me"
+                | "tv"
+                | "news"
+                | "app"
+                | "html"
+                | "htm"
+                | "php"
+                | "aspx"
+                | "pdf"
         );
         return tld_ok && first_ok && known;
     }
@@ -158,7 +195,9 @@ fn is_arabizi_chunk(chunk: &str) -> bool {
         return false;
     }
     let lower = chunk.to_ascii_lowercase();
-    for suffix in ["st", "nd", "rd", "th", "s", "k", "m", "g", "d", "x", "h", "am", "pm"] {
+    for suffix in [
+        "st", "nd", "rd", "th", "s", "k", "m", "g", "d", "x", "h", "am", "pm",
+    ] {
         if let Some(head) = lower.strip_suffix(suffix) {
             if !head.is_empty() && head.bytes().all(|c| c.is_ascii_digit()) {
                 return false;
@@ -502,11 +541,10 @@ fn latin_verdict(text: &str, words: &[Word]) -> Verdict {
             confidence: 0.6,
         };
     }
-    let (best_i, best_other) = other
-        .iter()
-        .copied()
-        .enumerate()
-        .fold((0, 0.0f32), |acc, (i, v)| if v > acc.1 { (i, v) } else { acc });
+    let (best_i, best_other) = other.iter().copied().enumerate().fold(
+        (0, 0.0f32),
+        |acc, (i, v)| if v > acc.1 { (i, v) } else { acc },
+    );
     // Arabizi: romanised Arabic words outnumber English ones.
     if arabizi >= 1.0 && arabizi >= en && (arabizi >= 2.0 || n <= 2.0) && arabizi >= n * 0.34 {
         let conf = if arabizi >= 3.0 { 0.95 } else { 0.8 };
@@ -539,10 +577,11 @@ fn latin_verdict(text: &str, words: &[Word]) -> Verdict {
             None => scores.push((code, bonus)),
         }
     }
-    let (code, top) = scores
-        .iter()
-        .copied()
-        .fold(("en", -1.0f32), |acc, s| if s.1 > acc.1 { s } else { acc });
+    let (code, top) =
+        scores
+            .iter()
+            .copied()
+            .fold(("en", -1.0f32), |acc, s| if s.1 > acc.1 { s } else { acc });
     let second = scores
         .iter()
         .filter(|s| s.0 != code)
@@ -617,8 +656,8 @@ fn arabic_verdict(text: &str, words: &[Word]) -> Verdict {
                 }
                 'ێ' | 'ۆ' | 'ڵ' | 'ڕ' | 'ە' => s_ckb += 2.5,
                 'ټ' | 'ډ' | 'ړ' | 'ږ' | 'ښ' | 'ګ' | 'ڼ' | 'ې' | 'ۍ' => s_ps += 2.5,
-                'ٺ' | 'ٻ' | 'ڀ' | 'ٽ' | 'ٿ' | 'ڃ' | 'ڄ' | 'ڇ' | 'ڊ' | 'ڌ' | 'ڍ' | 'ڏ' | 'ڙ' | 'ڦ'
-                | 'ڪ' | 'ڳ' | 'ڻ' => s_sd += 2.5,
+                'ٺ' | 'ٻ' | 'ڀ' | 'ٽ' | 'ٿ' | 'ڃ' | 'ڄ' | 'ڇ' | 'ڊ' | 'ڌ' | 'ڍ' | 'ڏ' | 'ڙ'
+                | 'ڦ' | 'ڪ' | 'ڳ' | 'ڻ' => s_sd += 2.5,
                 _ => {}
             }
         }
@@ -686,7 +725,10 @@ pub fn identify(text: &str) -> LangInfo {
 fn identify_with(text: &str, ws: &mut Vec<Word>) -> LangInfo {
     words(text, ws);
     let mut counts = WordCounts::default();
-    for w in ws.iter().filter(|w| is_whole_word(w, text) || w.arabizi_digits) {
+    for w in ws
+        .iter()
+        .filter(|w| is_whole_word(w, text) || w.arabizi_digits)
+    {
         match w.script {
             Script::Arabic => counts.arabic += 1,
             Script::Latin => counts.latin += 1,
@@ -737,7 +779,7 @@ fn identify_with(text: &str, ws: &mut Vec<Word>) -> LangInfo {
             if a.code == "ar" && l.code == "arabizi" {
                 info(Lang::Ar, Some("ar"), 0.8)
             } else if a.code == "ar" && latin_is_english {
-                let mut i = info(Lang::Mixed, None, a.confidence.min(0.99).max(0.9));
+                let mut i = info(Lang::Mixed, None, a.confidence.clamp(0.9, 0.99));
                 i.spans = spans(text, ws);
                 i
             } else if counts.arabic >= counts.latin {
@@ -840,7 +882,10 @@ mod tests {
             ("وكالة Reuters", Lang::Mixed),
             ("تطبيق ChatGPT", Lang::Mixed),
             ("الرئيسية | Home", Lang::Mixed),
-            ("السابق: Oil prices climb as OPEC+ meets in Vienna", Lang::Mixed),
+            (
+                "السابق: Oil prices climb as OPEC+ meets in Vienna",
+                Lang::Mixed,
+            ),
             ("Oil prices climb in Dubai as demand rises", Lang::En),
             ("تواصل معنا عبر info@example.com", Lang::Ar),
             ("زوروا موقعنا www.example.com", Lang::Ar),
@@ -849,7 +894,10 @@ mod tests {
             ("العـــاجل", Lang::Ar),
             ("این یک گزارش خبری است", Lang::Other),
             ("یہ ایک خبر ہے", Lang::Other),
-            ("Le gouvernement a annoncé une nouvelle réforme", Lang::Other),
+            (
+                "Le gouvernement a annoncé une nouvelle réforme",
+                Lang::Other,
+            ),
             ("El gobierno anunció una nueva reforma", Lang::Other),
             ("הממשלה הודיעה היום", Lang::Other),
             ("kifak ya habibi, shu 3amel?", Lang::Ar),
@@ -875,7 +923,11 @@ mod tests {
     fn spans_of_mixed_blocks() {
         let t = "السابق: Oil prices climb as OPEC+ meets in Vienna";
         let i = identify(t);
-        let got: Vec<(&str, Lang)> = i.spans.iter().map(|s| (&t[s.start..s.end], s.lang)).collect();
+        let got: Vec<(&str, Lang)> = i
+            .spans
+            .iter()
+            .map(|s| (&t[s.start..s.end], s.lang))
+            .collect();
         assert_eq!(
             got,
             vec![
