@@ -186,6 +186,13 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
         evidence,
         words: n,
     };
+    // Unknown lower-case words beside romanised Arabic ones are Arabizi too:
+    // English and the other lexicons' languages leave few words unknown.
+    let arabizi = if arabizi >= 1.0 && unknown_lower >= 1 {
+        arabizi + 0.5 * (unknown_lower as f32).min(2.0 * arabizi)
+    } else {
+        arabizi
+    };
     if arabizi >= 1.0 && arabizi >= 1.5 * en && arabizi > best {
         let ev = if arabizi >= 3.0 {
             Evidence::Strong
@@ -201,7 +208,7 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
     let mut best_code = LATIN_LANGS[best_i];
     // Undecided longer runs: ask whatlang.
     let unknown_all = en == 0.0 && best == 0.0;
-    let close = n >= 5 && (en - best).abs() <= 1.0;
+    let close = n >= 5 && (en - best).abs() <= 1.0 || n >= 3 && en.max(best) < 0.5 * n as f32;
     if first < last && ((unknown_all && n >= 3 && unknown_lower >= 2) || close) {
         if let Some(info) = detector().detect(&text[first..last]) {
             let code = iso639_1(info.lang());
