@@ -21,6 +21,10 @@ pub struct Args {
     /// Exit with code 1 when a held-out target is not met.
     #[arg(long)]
     check: bool,
+    /// Instead of the report, print the calibration table fitted on the dev
+    /// half, as the Rust source of `src/lang/calibration.rs`'s `TABLE`.
+    #[arg(long, conflicts_with_all = ["json", "check"])]
+    fit_calibration: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -33,6 +37,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "{} holds no blocks",
         args.set.display()
     );
+    if args.fit_calibration {
+        let mut out = std::io::stdout().lock();
+        write!(
+            out,
+            "{}",
+            eval::calibration_source(&eval::fit_calibration(&examples))
+        )?;
+        out.flush()?;
+        return Ok(Outcome::Ok);
+    }
     let report = eval::evaluate(&args.set.display().to_string(), &examples);
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -21,7 +21,7 @@
 //! mechanical, and it does not depend on the identifier's decisions. Blocks
 //! with no word at all form their own `0` bucket.
 
-use super::{identify, is_url_or_email, script, LangInfo, Script, Span};
+use super::{identify, is_url_or_email, script, Evidence, LangInfo, Path, Script, Span};
 use crate::label::Lang;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -321,6 +321,17 @@ pub struct DetailScore {
     pub overall: Score,
 }
 
+/// Accuracy of one decision path at one evidence level, beside the
+/// confidence the calibration table gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathScore {
+    pub path: Path,
+    pub evidence: Evidence,
+    #[serde(flatten)]
+    pub score: Score,
+    pub confidence: f32,
+}
+
 /// Every figure of one half.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HalfReport {
@@ -334,6 +345,8 @@ pub struct HalfReport {
     pub mixed: MixedScore,
     pub spans: SpanScore,
     pub calibration: Calibration,
+    /// Accuracy per decision path and evidence level.
+    pub paths: Vec<PathScore>,
     /// Wrong blocks; empty for the held-out half, whose texts stay unread.
     pub errors: Vec<ErrorCase>,
 }
@@ -494,6 +507,25 @@ fn score_half(half: Half, judged: &[(&Example, &LangInfo)]) -> HalfReport {
     } else {
         0.0
     };
+    let mut cells: std::collections::BTreeMap<(Path, Evidence), (Score, f32)> = Default::default();
+    for (e, p) in judged {
+        let c = cells
+            .entry((p.path, p.evidence))
+            .or_insert((Score::default(), p.confidence));
+        c.0.add(e.lang == p.lang);
+    }
+    let paths = cells
+        .into_iter()
+        .map(|((path, evidence), (mut score, confidence))| {
+            score.finish();
+            PathScore {
+                path,
+                evidence,
+                score,
+                confidence,
+            }
+        })
+        .collect();
     let pairs: Vec<(f64, bool)> = judged
         .iter()
         .map(|(e, p)| (f64::from(p.confidence), e.lang == p.lang))
@@ -515,6 +547,7 @@ fn score_half(half: Half, judged: &[(&Example, &LangInfo)]) -> HalfReport {
         mixed,
         spans,
         calibration: calibration(&pairs),
+        paths,
         errors,
     }
 }
@@ -570,6 +603,88 @@ pub fn calibration(pairs: &[(f64, bool)]) -> Calibration {
         mean_confidence: pairs.iter().map(|p| p.0).sum::<f64>() / n,
         accuracy: pairs.iter().filter(|p| p.1).count() as f64 / n,
     }
+}
+
+/// Fit the calibration table on the dev half. For each decision path, its
+/// evidence levels with dev blocks are pooled with a neighbour while they
+/// hold fewer than [`MIN_CELL`] blocks (the lower neighbour first), then
+/// with neighbours while accuracy decreases with evidence
+/// (pool-adjacent-violators); each pool's value is its Laplace-smoothed
+/// accuracy `(right + 1) / (blocks + 2)`. A level without dev blocks takes
+/// the value of the level below (or above); a path without any takes 0.5.
+pub fn fit_calibration(examples: &[Example]) -> [[f32; 4]; 9] {
+    let mut counts = [[(0usize, 0usize); 4]; 9];
+    for e in examples.iter().filter(|e| half_of(&e.text) == Half::Dev) {
+        let p = identify(&e.text);
+        let c = &mut counts[p.path as usize][p.evidence as usize];
+        c.0 += 1;
+        c.1 += usize::from(p.lang == e.lang);
+    }
+    let mut table = [[0.5f32; 4]; 9];
+    for (row, cells) in table.iter_mut().zip(counts) {
+        // Pools of levels: (first level, last level, blocks, right).
+        let mut pools: Vec<(usize, usize, usize, usize)> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.0 > 0)
+            .map(|(l, &(n, k))| (l, l, n, k))
+            .collect();
+        let merge = |pools: &mut Vec<(usize, usize, usize, usize)>, i: usize| {
+            let b = pools.remove(i + 1);
+            let a = &mut pools[i];
+            *a = (a.0, b.1, a.2 + b.2, a.3 + b.3);
+        };
+        while pools.len() >= 2 {
+            let Some(i) = pools.iter().position(|p| p.2 < MIN_CELL) else {
+                break;
+            };
+            let at = i.saturating_sub(1).min(pools.len() - 2);
+            merge(&mut pools, at);
+        }
+        while let Some(i) = (0..pools.len().saturating_sub(1))
+            .find(|&i| laplace(pools[i].3, pools[i].2) > laplace(pools[i + 1].3, pools[i + 1].2))
+        {
+            merge(&mut pools, i);
+        }
+        if pools.is_empty() {
+            continue;
+        }
+        let mut value = [None; 4];
+        for &(lo, hi, n, k) in &pools {
+            for v in &mut value[lo..=hi] {
+                *v = Some(laplace(k, n));
+            }
+        }
+        let first = value.iter().flatten().next().copied().unwrap_or(0.5);
+        let mut prev = first;
+        for (cell, v) in row.iter_mut().zip(value) {
+            prev = v.unwrap_or(prev);
+            *cell = (prev * 10_000.0).round() / 10_000.0;
+        }
+    }
+    table
+}
+
+/// Fewest dev blocks behind one value of the calibration table.
+pub const MIN_CELL: usize = 20;
+
+fn laplace(right: usize, n: usize) -> f32 {
+    (right as f32 + 1.0) / (n as f32 + 2.0)
+}
+
+/// The calibration table as the Rust source of `src/lang/calibration.rs`'s `TABLE`.
+pub fn calibration_source(table: &[[f32; 4]; 9]) -> String {
+    let mut s = String::from("pub(crate) const TABLE: [[f32; 4]; 9] = [\n");
+    for (row, path) in table.iter().zip(Path::ALL) {
+        let cells: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+        s.push_str(&format!(
+            "    [{}], // {}\n",
+            cells.join(", "),
+            path.as_str()
+        ));
+    }
+    s.push_str("];\n");
+    s
 }
 
 fn pct(x: f64) -> String {
@@ -654,6 +769,20 @@ impl fmt::Display for HalfReport {
                 b.blocks,
                 b.mean_confidence,
                 b.accuracy
+            )?;
+        }
+        writeln!(f, "\nDecision paths:\n")?;
+        writeln!(f, "| path | evidence | blocks | accuracy | confidence |")?;
+        writeln!(f, "|---|---|---:|---:|---:|")?;
+        for p in &self.paths {
+            writeln!(
+                f,
+                "| {} | {} | {} | {:.4} | {:.4} |",
+                p.path.as_str(),
+                p.evidence.as_str(),
+                p.score.total,
+                p.score.rate,
+                p.confidence
             )?;
         }
         let wrong: Vec<&KindScore> = self.kinds.iter().filter(|k| k.errors > 0).collect();
@@ -770,6 +899,16 @@ mod tests {
         .unwrap_err()
         .to_string()
         .starts_with("line 1: unknown lang"));
+    }
+
+    #[test]
+    fn calibration_table_is_fitted_on_the_dev_half() {
+        let set = parse(include_str!("../../tests/data/lang/blocks.jsonl")).unwrap();
+        assert_eq!(
+            fit_calibration(&set),
+            super::super::calibration::TABLE,
+            "refit with `ghirbal eval-lang --fit-calibration` and paste into src/lang/calibration.rs"
+        );
     }
 
     #[test]
