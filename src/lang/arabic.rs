@@ -36,6 +36,9 @@ const UR: usize = 2;
 const KU: usize = 3;
 const PS: usize = 4;
 const SD: usize = 5;
+/// After this many words, a lead of [`EARLY_MARGIN`] ends the reading.
+const EARLY_WORDS: u32 = 12;
+const EARLY_MARGIN: f32 = 10.0;
 /// Arabic wins a tie of no evidence.
 const PRIOR_AR: f32 = 0.5;
 
@@ -78,8 +81,9 @@ fn add_lexicon(score: &mut [f32; 6], mask: u8, exclusive: f32) {
 }
 
 /// The verdict on the Arabic-script words of `text`.
-pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
+pub(crate) fn verdict(text: &str, words: &[Word], arabic_words: u32) -> Verdict {
     let lex = lexicons();
+    let phrases = arabic_words <= 6;
     let mut score = [0.0f32; 6];
     let mut n = 0u32;
     let mut prev: Option<&str> = None;
@@ -91,17 +95,25 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
             prev = None;
             continue;
         }
+        // A long run decided early need not be read to its end.
+        if n >= EARLY_WORDS {
+            let mut s = score;
+            s.sort_by(|a, b| b.total_cmp(a));
+            if s[0] - s[1] >= EARLY_MARGIN {
+                break;
+            }
+        }
         n += 1;
         first = first.min(w.start);
         last = last.max(w.end);
         if let Some(key) = Key::arabic(t) {
-            let k = key.as_str();
+            let k = key.as_bytes();
             let mut mask = lex.arabic_key(k);
             if mask == 0 {
-                // Arabic clitics: و ف ب ل ك before a known Arabic word.
+                // Arabic clitics: و ف ب ل before a known Arabic word.
                 for p in ["و", "ف", "ب", "ل", "وال", "بال", "لل", "فال"] {
-                    if let Some(rest) = k.strip_prefix(p) {
-                        if rest.chars().count() >= 2 && lex.arabic_key(rest) & AR_BIT != 0 {
+                    if let Some(rest) = k.strip_prefix(p.as_bytes()) {
+                        if rest.len() >= 4 && lex.arabic_key(rest) & AR_BIT != 0 {
                             mask = 1;
                             break;
                         }
@@ -113,12 +125,12 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
                 }
             }
             add_lexicon(&mut score, mask, 3.0);
-            if k.starts_with("ال") && k.chars().count() > 3 {
+            if k.starts_with("ال".as_bytes()) && k.len() > 6 {
                 score[AR] += 1.0;
             }
-            if let Some(p) = prev {
+            if let Some(p) = prev.filter(|_| phrases) {
                 if let Some(pair) = Key::arabic_pair(p, t) {
-                    let m = lex.arabic_key(pair.as_str());
+                    let m = lex.arabic_key(pair.as_bytes());
                     add_lexicon(&mut score, m, 4.0);
                 }
             }

@@ -30,6 +30,9 @@ pub(crate) struct Verdict {
 }
 
 const N: usize = LATIN_LANGS.len();
+/// After this many words, a lead of [`EARLY_MARGIN`] ends the reading.
+const EARLY_WORDS: u32 = 12;
+const EARLY_MARGIN: f32 = 8.0;
 const I_ARABIZI: usize = N - 1;
 
 /// Letter cues of unknown words: (language index, weight) per letter.
@@ -128,6 +131,14 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
         .iter()
         .filter(|w| w.script == Script::Latin && w.is_whole(text))
     {
+        // A long run decided early need not be read to its end.
+        if n >= EARLY_WORDS {
+            let mut s = score;
+            s.sort_by(|a, b| b.total_cmp(a));
+            if s[0] - s[1] >= EARLY_MARGIN {
+                break;
+            }
+        }
         n += 1;
         first = first.min(w.start);
         last = last.max(w.end);
@@ -139,10 +150,10 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
         let Some(key) = Key::latin(t) else {
             continue;
         };
-        let k = key.as_str();
+        let k = key.as_bytes();
         let mut mask = lex.latin_key(k);
-        if mask == 0 && k.contains(['\'', '-']) {
-            mask = compound_mask(k);
+        if mask == 0 && k.iter().any(|&b| b == b'\'' || b == b'-') {
+            mask = compound_mask(std::str::from_utf8(k).unwrap_or(""));
         }
         if mask != 0 {
             for (i, s) in score.iter_mut().enumerate() {
@@ -158,7 +169,8 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
         }
         // Unknown to every lexicon: letters and endings, else a name.
         let mut cues = [0.0f32; N];
-        for c in k.chars() {
+        let k = std::str::from_utf8(k).unwrap_or("");
+        for c in k.chars().filter(|c| !c.is_ascii()) {
             for &(i, wgt) in letter_cues(c) {
                 cues[i] = cues[i].max(wgt);
             }
@@ -257,10 +269,10 @@ fn compound_mask(k: &str) -> u16 {
             head,
             "l" | "d" | "s" | "qu" | "n" | "j" | "c" | "m" | "t" | "jusqu" | "lorsqu"
         ) {
-            return FR | (lex.latin_key(tail) & !EN & !ARABIZI);
+            return FR | (lex.latin_key(tail.as_bytes()) & !EN & !ARABIZI);
         }
         if matches!(tail, "s" | "t" | "re" | "ve" | "ll" | "d" | "m") {
-            return EN | lex.latin_key(head) & EN;
+            return EN | lex.latin_key(head.as_bytes()) & EN;
         }
         // Turkish suffixes after a name's apostrophe (Ankara'da).
         if matches!(
@@ -289,7 +301,7 @@ fn compound_mask(k: &str) -> u16 {
     }
     let mut mask = u16::MAX;
     for part in k.split('-').filter(|p| p.chars().count() >= 2) {
-        mask &= lex.latin_key(part);
+        mask &= lex.latin_key(part.as_bytes());
     }
     if mask == u16::MAX {
         0

@@ -81,7 +81,7 @@ impl Hasher for FxHasher {
     }
 }
 
-type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<FxHasher>>;
+type FxMap<V> = HashMap<Box<[u8]>, V, BuildHasherDefault<FxHasher>>;
 
 /// A folded lookup key, built on the stack.
 pub(crate) struct Key {
@@ -109,8 +109,14 @@ impl Key {
         true
     }
 
+    /// The key's UTF-8 bytes (whole chars only are pushed).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).expect("whole chars were pushed")
+        std::str::from_utf8(self.as_bytes()).expect("whole chars were pushed")
     }
 
     /// The folded key of a Latin word; `None` when it is too long.
@@ -188,13 +194,13 @@ pub(crate) struct Lexicons {
 impl Lexicons {
     /// Languages (bits of [`LATIN_LANGS`]) listing a folded Latin key.
     #[inline]
-    pub fn latin_key(&self, key: &str) -> u16 {
+    pub fn latin_key(&self, key: &[u8]) -> u16 {
         self.latin.get(key).copied().unwrap_or(0)
     }
 
     /// Languages (bits of [`ARABIC_LANGS`]) listing a folded Arabic-script key.
     #[inline]
-    pub fn arabic_key(&self, key: &str) -> u8 {
+    pub fn arabic_key(&self, key: &[u8]) -> u8 {
         self.arabic.get(key).copied().unwrap_or(0)
     }
 }
@@ -213,7 +219,7 @@ pub(crate) fn lexicons() -> &'static Lexicons {
         for (bit, data) in LATIN_DATA.iter().enumerate() {
             for w in entries(data) {
                 if let Some(k) = Key::latin(w) {
-                    *latin.entry(k.as_str().into()).or_default() |= 1 << bit;
+                    *latin.entry(k.as_bytes().into()).or_default() |= 1 << bit;
                 }
             }
         }
@@ -221,7 +227,7 @@ pub(crate) fn lexicons() -> &'static Lexicons {
         for (bit, data) in ARABIC_DATA.iter().enumerate() {
             for w in entries(data) {
                 if let Some(k) = Key::arabic(w) {
-                    *arabic.entry(k.as_str().into()).or_default() |= 1 << bit;
+                    *arabic.entry(k.as_bytes().into()).or_default() |= 1 << bit;
                 }
             }
         }
@@ -245,13 +251,13 @@ mod tests {
     #[test]
     fn lookups() {
         let l = lexicons();
-        assert_ne!(l.latin_key("home") & EN, 0);
-        assert_eq!(l.latin_key("teilen") & EN, 0);
-        assert_ne!(l.latin_key("teilen") & (1 << 3), 0);
+        assert_ne!(l.latin_key(b"home") & EN, 0);
+        assert_eq!(l.latin_key(b"teilen") & EN, 0);
+        assert_ne!(l.latin_key(b"teilen") & (1 << 3), 0);
         assert_ne!(
-            l.arabic_key(Key::arabic("التالي").unwrap().as_str()) & AR,
+            l.arabic_key(Key::arabic("التالي").unwrap().as_bytes()) & AR,
             0
         );
-        assert_eq!(l.arabic_key(Key::arabic("است").unwrap().as_str()), 1 << 1);
+        assert_eq!(l.arabic_key(Key::arabic("است").unwrap().as_bytes()), 1 << 1);
     }
 }

@@ -286,7 +286,7 @@ fn decide(text: &str, ws: &[Word]) -> LangInfo {
         };
         return info(Lang::Other, Some(code), Path::ForeignScript, ev);
     }
-    let a = (counts.arabic > 0).then(|| arabic::verdict(text, ws));
+    let a = (counts.arabic > 0).then(|| arabic::verdict(text, ws, counts.arabic));
     let l = (counts.latin > 0).then(|| latin::verdict(text, ws));
     match (a, l) {
         (Some(a), None) => arabic_only(a, &info),

@@ -23,7 +23,23 @@ pub enum Script {
 }
 
 /// The script of `c`.
+#[inline]
 pub fn script(c: char) -> Script {
+    let u = c as u32;
+    if u < 0x80 {
+        return match c {
+            'a'..='z' | 'A'..='Z' => Script::Latin,
+            '0'..='9' => Script::Digit,
+            _ => Script::Other,
+        };
+    }
+    if (0x0621..=0x064A).contains(&u) && u != 0x0640 {
+        return Script::Arabic;
+    }
+    script_slow(c)
+}
+
+fn script_slow(c: char) -> Script {
     match c {
         'a'..='z' | 'A'..='Z' => Script::Latin,
         '0'..='9' | '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' => Script::Digit,
