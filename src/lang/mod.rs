@@ -420,79 +420,193 @@ pub fn direction(text: &str) -> Dir {
 mod tests {
     use super::*;
 
-    fn lang(t: &str) -> Lang {
-        identify(t).lang
-    }
+    /// Hard cases of issue 9: (text, lang, detail).
+    const CASES: &[(&str, Lang, Option<&str>)] = &[
+        // Site furniture in both languages, even one word long.
+        ("عاجل", Lang::Ar, Some("ar")),
+        ("السابق", Lang::Ar, Some("ar")),
+        ("Advertisement", Lang::En, Some("en")),
+        ("Home", Lang::En, Some("en")),
+        ("NEXT", Lang::En, Some("en")),
+        ("Op-Ed", Lang::En, Some("en")),
+        // Persian and Urdu: Arabic script, not Arabic.
+        ("این یک گزارش خبری است", Lang::Other, Some("fa")),
+        ("می‌خواهم فردا بروم", Lang::Other, Some("fa")),
+        ("شنبه", Lang::Other, Some("fa")),
+        ("یہ ایک خبر ہے", Lang::Other, Some("ur")),
+        ("مزید پڑھیں", Lang::Other, Some("ur")),
+        ("هەواڵی نوێ", Lang::Other, Some("ku")),
+        // Other Latin-script languages, short and long.
+        (
+            "Le gouvernement a annoncé une nouvelle réforme",
+            Lang::Other,
+            Some("fr"),
+        ),
+        ("Suivant", Lang::Other, Some("fr")),
+        (
+            "El gobierno anunció una nueva reforma",
+            Lang::Other,
+            Some("es"),
+        ),
+        ("Siguiente", Lang::Other, Some("es")),
+        ("Weiterlesen", Lang::Other, Some("de")),
+        ("Tüm hakları saklıdır", Lang::Other, Some("tr")),
+        ("Baca selengkapnya", Lang::Other, Some("id")),
+        // Hebrew.
+        ("הממשלה הודיעה היום", Lang::Other, Some("he")),
+        // Arabizi: a whole block is Arabic, one word in English is not.
+        ("kifak ya habibi, shu 3amel?", Lang::Ar, Some("ar")),
+        ("ma3lesh", Lang::Ar, Some("ar")),
+        (
+            "I told him yalla let's go to the market",
+            Lang::En,
+            Some("en"),
+        ),
+        // Names and brands are English; beside Arabic they make it mixed.
+        ("United Nations", Lang::En, Some("en")),
+        ("Buckingham Palace", Lang::En, Some("en")),
+        ("ChatGPT", Lang::En, Some("en")),
+        (
+            "Flights to Riyadh resume after sandstorm",
+            Lang::En,
+            Some("en"),
+        ),
+        ("وكالة Reuters", Lang::Mixed, None),
+        ("تطبيق ChatGPT", Lang::Mixed, None),
+        // Dates, numbers, symbols: no words.
+        ("12/03/2025", Lang::None, None),
+        ("١٢ / ٠٣ / ٢٠٢٥", Lang::None, None),
+        ("1,000,000", Lang::None, None),
+        ("+4.5%", Lang::None, None),
+        ("١٤٤٦", Lang::None, None),
+        ("© 2025", Lang::None, None),
+        ("|", Lang::None, None),
+        ("👍", Lang::None, None),
+        ("A", Lang::None, None),
+        ("د", Lang::None, None),
+        ("12th", Lang::None, None),
+        ("5 km", Lang::None, None),
+        ("بيروت - الأربعاء 12 مارس 2025", Lang::Ar, Some("ar")),
+        // URLs and e-mail addresses are not words.
+        ("https://example.com/a/b", Lang::None, None),
+        ("info@example.com", Lang::None, None),
+        ("زوروا موقعنا www.example.com", Lang::Ar, Some("ar")),
+        ("تواصل معنا عبر info@example.com", Lang::Ar, Some("ar")),
+        ("Visit www.example.com for more", Lang::En, Some("en")),
+        // Bidi marks, tatweel, diacritics, Arabic-Indic digits stay Arabic.
+        ("\u{200F}عاجل\u{200F}", Lang::Ar, Some("ar")),
+        ("\u{061C}إعلان", Lang::Ar, Some("ar")),
+        ("\u{200E}»\u{200E}", Lang::None, None),
+        ("\u{FEFF}الرئيسية", Lang::Ar, Some("ar")),
+        ("العـــاجل", Lang::Ar, Some("ar")),
+        ("الـمـزيـد", Lang::Ar, Some("ar")),
+        ("عَاجِل", Lang::Ar, Some("ar")),
+        ("الرَّئِيسِيَّة", Lang::Ar, Some("ar")),
+        ("٣ تعليقات", Lang::Ar, Some("ar")),
+        ("منذ ٣ ساعات", Lang::Ar, Some("ar")),
+        // Presentation forms fold to letters.
+        ("\u{FEE3}\u{FEE8}", Lang::Ar, Some("ar")),
+        // A single Latin letter is a symbol, not a word.
+        ("فيتامين C", Lang::Ar, Some("ar")),
+        // Mixed.
+        ("الرئيسية | Home", Lang::Mixed, None),
+        (
+            "السابق: Oil prices climb as OPEC+ meets in Vienna",
+            Lang::Mixed,
+            None,
+        ),
+    ];
 
     #[test]
-    fn table() {
-        let cases: &[(&str, Lang)] = &[
-            ("عاجل", Lang::Ar),
-            ("السابق", Lang::Ar),
-            ("Advertisement", Lang::En),
-            ("Home", Lang::En),
-            ("Next", Lang::En),
-            ("12/03/2025", Lang::None),
-            ("١٢ / ٠٣ / ٢٠٢٥", Lang::None),
-            ("|", Lang::None),
-            ("© 2025", Lang::None),
-            ("https://example.com/a/b", Lang::None),
-            ("وكالة Reuters", Lang::Mixed),
-            ("تطبيق ChatGPT", Lang::Mixed),
-            ("الرئيسية | Home", Lang::Mixed),
-            (
-                "السابق: Oil prices climb as OPEC+ meets in Vienna",
-                Lang::Mixed,
-            ),
-            ("Oil prices climb in Dubai as demand rises", Lang::En),
-            ("تواصل معنا عبر info@example.com", Lang::Ar),
-            ("زوروا موقعنا www.example.com", Lang::Ar),
-            ("بيروت - الأربعاء 12 مارس 2025", Lang::Ar),
-            ("\u{200F}عاجل\u{200F}", Lang::Ar),
-            ("العـــاجل", Lang::Ar),
-            ("این یک گزارش خبری است", Lang::Other),
-            ("یہ ایک خبر ہے", Lang::Other),
-            (
-                "Le gouvernement a annoncé une nouvelle réforme",
-                Lang::Other,
-            ),
-            ("El gobierno anunció una nueva reforma", Lang::Other),
-            ("הממשלה הודיעה היום", Lang::Other),
-            ("kifak ya habibi, shu 3amel?", Lang::Ar),
-            ("I told him yalla let's go to the market", Lang::En),
-        ];
-        for (t, want) in cases {
-            assert_eq!(lang(t), *want, "{t}");
+    fn hard_cases() {
+        for &(t, lang, detail) in CASES {
+            let i = identify(t);
+            assert_eq!((i.lang, i.detail), (lang, detail), "{t:?}: {i:?}");
+            assert!((0.0..=1.0).contains(&i.confidence), "{t:?}");
+            assert_eq!(i.spans.is_empty(), lang != Lang::Mixed, "{t:?}");
+        }
+    }
+
+    /// Mixed blocks: (text, expected spans as (text, lang)).
+    const SPANS: &[(&str, &[(&str, Lang)])] = &[
+        (
+            "السابق: Oil prices climb as OPEC+ meets in Vienna",
+            &[
+                ("السابق", Lang::Ar),
+                ("Oil prices climb as OPEC+ meets in Vienna", Lang::En),
+            ],
+        ),
+        (
+            "تابعونا على Twitter و Instagram",
+            &[
+                ("تابعونا على", Lang::Ar),
+                ("Twitter", Lang::En),
+                ("و", Lang::Ar),
+                ("Instagram", Lang::En),
+            ],
+        ),
+        (
+            "الـ deadline بكرة الصبح",
+            &[
+                ("الـ", Lang::Ar),
+                ("deadline", Lang::En),
+                ("بكرة الصبح", Lang::Ar),
+            ],
+        ),
+        (
+            "I told him والله, but he left",
+            &[
+                ("I told him", Lang::En),
+                ("والله", Lang::Ar),
+                ("but he left", Lang::En),
+            ],
+        ),
+        (
+            "\u{200F}عاجل\u{200F} Breaking",
+            &[("عاجل", Lang::Ar), ("Breaking", Lang::En)],
+        ),
+        (
+            "© 2025 Al Khabar Media. جميع الحقوق محفوظة",
+            &[
+                ("Al Khabar Media", Lang::En),
+                ("جميع الحقوق محفوظة", Lang::Ar),
+            ],
+        ),
+        (
+            "Vitamin C فيتامين",
+            &[("Vitamin C", Lang::En), ("فيتامين", Lang::Ar)],
+        ),
+        (
+            "اختيرت الرياض لمعرض World Expo عام ٢٠٣٠ في باريس",
+            &[
+                ("اختيرت الرياض لمعرض", Lang::Ar),
+                ("World Expo", Lang::En),
+                ("عام ٢٠٣٠ في باريس", Lang::Ar),
+            ],
+        ),
+    ];
+
+    #[test]
+    fn spans_of_mixed_blocks() {
+        for &(t, want) in SPANS {
+            let i = identify(t);
+            assert_eq!(i.lang, Lang::Mixed, "{t:?}");
+            let got: Vec<(&str, Lang)> = i
+                .spans
+                .iter()
+                .map(|s| (&t[s.start..s.end], s.lang))
+                .collect();
+            assert_eq!(got, want, "{t:?}");
         }
     }
 
     #[test]
-    fn details() {
-        assert_eq!(identify("این یک گزارش خبری است").detail, Some("fa"));
-        assert_eq!(identify("یہ ایک خبر ہے").detail, Some("ur"));
-        assert_eq!(identify("הממשלה הודיעה היום").detail, Some("he"));
-        assert_eq!(
-            identify("Le gouvernement a annoncé une nouvelle réforme").detail,
-            Some("fr")
-        );
-    }
-
-    #[test]
-    fn spans_of_mixed_blocks() {
-        let t = "السابق: Oil prices climb as OPEC+ meets in Vienna";
-        let i = identify(t);
-        let got: Vec<(&str, Lang)> = i
-            .spans
-            .iter()
-            .map(|s| (&t[s.start..s.end], s.lang))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("السابق", Lang::Ar),
-                ("Oil prices climb as OPEC+ meets in Vienna", Lang::En)
-            ]
-        );
+    fn decisions_name_their_path() {
+        assert_eq!(identify("12/03/2025").path, Path::NoWords);
+        assert_eq!(identify("Toyota").path, Path::English);
+        assert_eq!(identify("Toyota").evidence, Evidence::None);
+        assert_eq!(identify("وكالة Reuters").path, Path::Mixed);
+        assert_eq!(identify("ma3lesh").path, Path::Arabizi);
     }
 
     #[test]
@@ -501,5 +615,17 @@ mod tests {
         assert_eq!(direction("Home"), Dir::Ltr);
         assert_eq!(direction("الرئيسية | Home"), Dir::Mixed);
         assert_eq!(direction("12/03/2025"), Dir::Neutral);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gets_a_sane_answer(t in "\\PC{0,40}") {
+            let i = identify(&t);
+            proptest::prop_assert!((0.0..=1.0).contains(&i.confidence));
+            for s in &i.spans {
+                proptest::prop_assert!(s.start < s.end && s.end <= t.len());
+                proptest::prop_assert!(t.is_char_boundary(s.start) && t.is_char_boundary(s.end));
+            }
+        }
     }
 }
