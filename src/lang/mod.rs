@@ -221,9 +221,15 @@ fn iso639_1(l: whatlang::Lang) -> &'static str {
     }
 }
 
-/// Identify the language of a block.
+/// Identify the language of a block (with a word buffer kept per thread).
 pub fn identify(text: &str) -> LangInfo {
-    Identifier::new().identify(text)
+    thread_local! {
+        static ID: std::cell::RefCell<Identifier> = std::cell::RefCell::new(Identifier::new());
+    }
+    ID.with(|id| match id.try_borrow_mut() {
+        Ok(mut id) => id.identify(text),
+        Err(_) => Identifier::new().identify(text),
+    })
 }
 
 /// [`identify`] with buffers kept between blocks.
