@@ -403,10 +403,7 @@ legal mixed\t© 2025 Al Wadi. جميع الحقوق محفوظة\n";
         let p = &parse_annotated(PAGE, "p.txt").unwrap()[0];
         assert_eq!(p.page.blocks.len(), 4);
         assert_eq!(p.page.block_text(2), "Oil\nprices\nclimb");
-        assert_eq!(
-            p.roles,
-            vec![Role::Chrome, Role::Body, Role::Chrome, Role::Legal]
-        );
+        assert_eq!(p.roles, vec![Role::Chrome, Role::Body, Role::Chrome, Role::Legal]);
         assert_eq!(p.langs[3], Lang::Mixed);
         assert_eq!(p.site.as_deref(), Some("alwadi-news.com"));
     }
@@ -415,9 +412,7 @@ legal mixed\t© 2025 Al Wadi. جميع الحقوق محفوظة\n";
     fn errors_name_file_and_line() {
         let e = parse_annotated("body en\tok\nfooter en\tbad\n", "x.txt").unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e
-            .to_string()
-            .starts_with("x.txt:2: unknown role \"footer\""));
+        assert!(e.to_string().starts_with("x.txt:2: unknown role \"footer\""));
         let e = parse_annotated("body english\tbad\n", "x.txt").unwrap_err();
         assert!(e.to_string().contains("unknown lang \"english\""));
         let e = parse_annotated("body en no tab\n", "x.txt").unwrap_err();

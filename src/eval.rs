@@ -35,9 +35,7 @@ pub fn count_tokens(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in text.chars() {
-        let w = c.is_alphanumeric()
-            || c == '_'
-            || crate::lang::script(c) == crate::lang::Script::ArabicJoiner;
+        let w = c.is_alphanumeric() || c == '_' || crate::lang::script(c) == crate::lang::Script::ArabicJoiner;
         if w && !in_word {
             n += 1;
         }
@@ -205,8 +203,7 @@ impl Report {
                 PageScore {
                     id: p.id.clone(),
                     blocks: bs.len(),
-                    role_accuracy: bs.iter().filter(|b| b.gold_role == b.pred_role).count() as f64
-                        / n,
+                    role_accuracy: bs.iter().filter(|b| b.gold_role == b.pred_role).count() as f64 / n,
                     role_accuracy_tokens: if tok > 0.0 {
                         bs.iter()
                             .filter(|b| b.gold_role == b.pred_role)
@@ -216,8 +213,7 @@ impl Report {
                     } else {
                         1.0
                     },
-                    lang_accuracy: bs.iter().filter(|b| b.gold_lang == b.pred_lang).count() as f64
-                        / n,
+                    lang_accuracy: bs.iter().filter(|b| b.gold_lang == b.pred_lang).count() as f64 / n,
                 }
             })
             .collect();
@@ -259,16 +255,8 @@ fn write_roles(f: &mut fmt::Formatter<'_>, title: &str, s: &RoleScores) -> fmt::
             p.support
         )?;
     }
-    writeln!(
-        f,
-        "  macro-F1 {:.4}   accuracy {:.4}",
-        s.macro_f1, s.accuracy
-    )?;
-    write!(
-        f,
-        "  confusion (rows gold, columns predicted):\n  {:<8}",
-        ""
-    )?;
+    writeln!(f, "  macro-F1 {:.4}   accuracy {:.4}", s.macro_f1, s.accuracy)?;
+    write!(f, "  confusion (rows gold, columns predicted):\n  {:<8}", "")?;
     for r in Role::ALL {
         write!(f, " {:>8}", r.as_str())?;
     }

@@ -45,96 +45,25 @@ impl Default for FeatureConfig {
 
 /// Names of the dense per-block features, in column order.
 pub const OWN: &[&str] = &[
-    "ln_chars",
-    "ln_words",
-    "words_1",
-    "words_2_3",
-    "words_4_9",
-    "words_10p",
-    "words_30p",
-    "arabic_share",
-    "latin_share",
-    "digit_share",
-    "punct_share",
-    "upper_share",
-    "capitalised_share",
-    "ends_terminal",
-    "ends_colon",
-    "ends_comma",
-    "ln_terminals",
-    "has_copyright",
-    "has_year",
-    "ln_pipes",
-    "has_crumb_sep",
-    "starts_bullet",
-    "has_url",
-    "ln_lines",
-    "avg_word_len",
-    "position",
-    "position_first_10",
-    "position_last_10",
-    "char_position",
-    "ln_repeats",
-    "is_repeated",
-    "is_first_copy",
-    "lang_ar",
-    "lang_en",
-    "lang_mixed",
-    "lang_other",
-    "lang_none",
-    "lang_is_page_majority",
-    "page_arabic_share",
-    "lang_confidence",
-    "dir_mixed",
-    "starts_quote",
-    "has_time",
-    "mostly_digits",
-    "title_case",
-    "has_hashtag",
-    "before_first_long",
-    "after_last_long",
-    "between_long",
-    "ln_dist_long",
-    "page_without_long",
-    "ln_page_blocks",
-    "chars_over_longest",
-    "has_structure",
-    "link_density",
-    "is_heading",
-    "heading_level",
-    "is_list_item",
-    "is_table_cell",
-    "container_text_density",
-    "lm_nav",
-    "lm_header",
-    "lm_footer",
-    "lm_aside",
-    "lm_main",
-    "lm_article",
-    "lm_form",
+    "ln_chars", "ln_words", "words_1", "words_2_3", "words_4_9", "words_10p", "words_30p",
+    "arabic_share", "latin_share", "digit_share", "punct_share", "upper_share", "capitalised_share",
+    "ends_terminal", "ends_colon", "ends_comma", "ln_terminals", "has_copyright", "has_year",
+    "ln_pipes", "has_crumb_sep", "starts_bullet", "has_url", "ln_lines", "avg_word_len",
+    "position", "position_first_10", "position_last_10", "char_position", "ln_repeats",
+    "is_repeated", "is_first_copy", "lang_ar", "lang_en", "lang_mixed", "lang_other", "lang_none",
+    "lang_is_page_majority", "page_arabic_share", "lang_confidence", "dir_mixed", "starts_quote",
+    "has_time", "mostly_digits", "title_case", "has_hashtag", "before_first_long",
+    "after_last_long", "between_long", "ln_dist_long", "page_without_long", "ln_page_blocks",
+    "chars_over_longest", "has_structure", "link_density", "is_heading", "heading_level",
+    "is_list_item", "is_table_cell", "container_text_density", "lm_nav", "lm_header",
+    "lm_footer", "lm_aside", "lm_main", "lm_article", "lm_form",
 ];
 
 /// Dense features of a neighbour, copied into the block's row.
 const NEIGHBOUR: &[&str] = &[
-    "ln_chars",
-    "ln_words",
-    "words_1",
-    "words_10p",
-    "arabic_share",
-    "latin_share",
-    "digit_share",
-    "ends_terminal",
-    "has_copyright",
-    "ln_pipes",
-    "is_repeated",
-    "lang_ar",
-    "lang_en",
-    "lang_mixed",
-    "lang_none",
-    "link_density",
-    "is_heading",
-    "is_list_item",
-    "has_url",
+    "ln_chars", "ln_words", "words_1", "words_10p", "arabic_share", "latin_share", "digit_share",
+    "ends_terminal", "has_copyright", "ln_pipes", "is_repeated", "lang_ar", "lang_en",
+    "lang_mixed", "lang_none", "link_density", "is_heading", "is_list_item", "has_url",
 ];
 
 /// Number of columns of the context-probability block added by the second pass:
@@ -329,10 +258,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     set("has_crumb_sep", f32::from(crumb));
     set(
         "starts_bullet",
-        f32::from(matches!(
-            first,
-            Some('•' | '-' | '*' | '·' | '▪' | '►' | '–' | '—' | '◄')
-        )),
+        f32::from(matches!(first, Some('•' | '-' | '*' | '·' | '▪' | '►' | '–' | '—' | '◄'))),
     );
     set(
         "has_url",
@@ -385,9 +311,8 @@ fn has_year(text: &str) -> bool {
 
 fn has_time(text: &str) -> bool {
     let b = text.as_bytes();
-    b.windows(4).any(|w| {
-        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
-    })
+    b.windows(4)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
 }
 
 fn add_structure(d: &mut [f32], page: &Page, i: usize) {
@@ -489,11 +414,7 @@ impl Extractor {
         for i in 0..n {
             let f = &mut facts[i];
             let mut set = |name: &str, v: f32| f.dense[own_index(name)] = v;
-            let pos = if n > 1 {
-                i as f32 / (n - 1) as f32
-            } else {
-                0.0
-            };
+            let pos = if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 };
             set("position", pos);
             set("position_first_10", f32::from(pos < 0.1));
             set("position_last_10", f32::from(pos > 0.9));
@@ -666,12 +587,7 @@ fn hash_structure(s: &crate::page::Structure, layout: &Layout, out: &mut Vec<(u3
 
 /// Second-pass row: the first-pass row plus the neighbours' first-pass role
 /// probabilities (`probs[i]` is block `i`'s distribution over roles).
-pub fn add_context_probs(
-    row: &Row,
-    probs: &[[f32; Role::COUNT]],
-    i: usize,
-    layout: &Layout,
-) -> Row {
+pub fn add_context_probs(row: &Row, probs: &[[f32; Role::COUNT]], i: usize, layout: &Layout) -> Row {
     let mut r = row.clone();
     let base = layout.pass1;
     let n = probs.len();
@@ -733,8 +649,7 @@ mod tests {
 
     #[test]
     fn rows_stay_inside_the_layout_and_are_deterministic() {
-        let p =
-            page("عاجل\nOil prices climb as OPEC+ meets in Vienna today.\n© 2025 Al Wadi\nعاجل");
+        let p = page("عاجل\nOil prices climb as OPEC+ meets in Vienna today.\n© 2025 Al Wadi\nعاجل");
         let langs: Vec<_> = p.iter().map(|(_, t)| identify(t)).collect();
         let cfg = FeatureConfig::default();
         let l = cfg.layout();
@@ -743,19 +658,14 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.len(), 4);
         for r in &a {
-            assert!(r
-                .entries
-                .iter()
-                .all(|&(c, v)| (c as usize) < l.pass1 && v.is_finite()));
+            assert!(r.entries.iter().all(|&(c, v)| (c as usize) < l.pass1 && v.is_finite()));
         }
         let rep = own_index("is_repeated") as u32;
         let first = own_index("is_first_copy") as u32;
         assert!(a[0].entries.contains(&(rep, 1.0)));
         assert!(a[0].entries.contains(&(first, 1.0)));
         assert!(!a[3].entries.iter().any(|e| e.0 == first));
-        assert!(a[2]
-            .entries
-            .contains(&(own_index("has_copyright") as u32, 1.0)));
+        assert!(a[2].entries.contains(&(own_index("has_copyright") as u32, 1.0)));
     }
 
     #[test]

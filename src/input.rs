@@ -65,10 +65,7 @@ impl Records {
             if p.is_dir() {
                 match crate::io::walk(p) {
                     Ok(files) => pending.extend(files.into_iter().map(file_source)),
-                    Err(e) => pending.push_back(Source::Broken(
-                        i.clone(),
-                        format!("cannot list directory: {e}"),
-                    )),
+                    Err(e) => pending.push_back(Source::Broken(i.clone(), format!("cannot list directory: {e}"))),
                 }
             } else {
                 pending.push_back(file_source(p.to_path_buf()));
@@ -174,10 +171,7 @@ impl Iterator for Records {
                         return Some(parse_json_record(&line, name, *lineno));
                     }
                     Err(e) => {
-                        let r = Record::error(
-                            format!("{name}:{}", *lineno + 1),
-                            format!("read error: {e}"),
-                        );
+                        let r = Record::error(format!("{name}:{}", *lineno + 1), format!("read error: {e}"));
                         self.current = None;
                         return Some(r);
                     }

@@ -50,10 +50,7 @@ impl AtomicFile {
         f.sync_all()?;
         drop(f);
         std::fs::rename(&self.tmp, &self.path).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot write {}: {e}", self.path.display()),
-            )
+            std::io::Error::new(e.kind(), format!("cannot write {}: {e}", self.path.display()))
         })
     }
 }

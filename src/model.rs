@@ -35,10 +35,7 @@ pub enum ModelError {
     /// The file is not valid JSON or misses fields.
     Parse(String),
     /// The file is a ghirbal model of another format version.
-    Version {
-        found: u32,
-        expected: u32,
-    },
+    Version { found: u32, expected: u32 },
     /// Weight or feature sizes do not agree with the configuration.
     Shape(String),
     /// Training data unusable (empty, a role missing …).
@@ -234,10 +231,7 @@ impl Model {
             )));
         }
         let l = self.features.layout();
-        for (name, lin, want) in [
-            ("pass1", &self.pass1, l.pass1),
-            ("pass2", &self.pass2, l.pass2),
-        ] {
+        for (name, lin, want) in [("pass1", &self.pass1, l.pass1), ("pass2", &self.pass2, l.pass2)] {
             if lin.n_features != want {
                 return Err(ModelError::Shape(format!(
                     "{name} has {} features, the feature configuration gives {want}",
@@ -253,12 +247,7 @@ impl Model {
                     Role::COUNT
                 )));
             }
-            if !lin
-                .weights
-                .iter()
-                .chain(&lin.intercept)
-                .all(|w| w.is_finite())
-            {
+            if !lin.weights.iter().chain(&lin.intercept).all(|w| w.is_finite()) {
                 return Err(ModelError::Shape(format!("{name} has non-finite weights")));
             }
         }
@@ -283,10 +272,7 @@ impl Model {
         let layout = self.features.layout();
         let p1: Vec<_> = rows.iter().map(|r| self.pass1.predict(r)).collect();
         (0..rows.len())
-            .map(|i| {
-                self.pass2
-                    .predict(&add_context_probs(&rows[i], &p1, i, &layout))
-            })
+            .map(|i| self.pass2.predict(&add_context_probs(&rows[i], &p1, i, &layout)))
             .collect()
     }
 
@@ -319,32 +305,19 @@ impl Model {
         if pages.len() >= 2 {
             for f in 0..folds {
                 progress(&format!("stacking fold {}/{}", f + 1, folds));
-                let train: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| assignment[i] != f)
-                    .collect();
-                let held: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| assignment[i] == f)
-                    .collect();
+                let train: Vec<usize> = all.iter().copied().filter(|&i| assignment[i] != f).collect();
+                let held: Vec<usize> = all.iter().copied().filter(|&i| assignment[i] == f).collect();
                 if held.is_empty() {
                     continue;
                 }
-                let fold_model =
-                    match fit_linear(pages, &train, layout.pass1, params, |p, _| p.rows.clone()) {
-                        Ok(m) => m,
-                        // A fold missing a role: fall back to the full pass one.
-                        Err(ModelError::Data(_)) => pass1.clone(),
-                        Err(e) => return Err(e),
-                    };
+                let fold_model = match fit_linear(pages, &train, layout.pass1, params, |p, _| p.rows.clone()) {
+                    Ok(m) => m,
+                    // A fold missing a role: fall back to the full pass one.
+                    Err(ModelError::Data(_)) => pass1.clone(),
+                    Err(e) => return Err(e),
+                };
                 for &i in &held {
-                    oof[i] = pages[i]
-                        .rows
-                        .iter()
-                        .map(|r| fold_model.predict(r))
-                        .collect();
+                    oof[i] = pages[i].rows.iter().map(|r| fold_model.predict(r)).collect();
                 }
             }
         } else {
@@ -500,10 +473,7 @@ mod tests {
             Model::from_json(r#"{"format":"ghirbal-model","version":99}"#),
             Err(ModelError::Version { found: 99, .. })
         ));
-        assert!(matches!(
-            Model::from_json("{not json"),
-            Err(ModelError::Parse(_))
-        ));
+        assert!(matches!(Model::from_json("{not json"), Err(ModelError::Parse(_))));
         assert!(matches!(
             Model::from_json(r#"{"format":"other","version":1}"#),
             Err(ModelError::Parse(_))

@@ -137,12 +137,7 @@ mod tests {
         let t = "© 2025 Al Wadi\r\nجميع الحقوق محفوظة\nPrivacy Policy\n\n\u{00A0}\nTerms of use";
         assert_eq!(
             texts(t),
-            vec![
-                "© 2025 Al Wadi",
-                "جميع الحقوق محفوظة",
-                "Privacy Policy",
-                "Terms of use"
-            ]
+            vec!["© 2025 Al Wadi", "جميع الحقوق محفوظة", "Privacy Policy", "Terms of use"]
         );
     }
 

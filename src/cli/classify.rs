@@ -92,10 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let done: Vec<Done> = pool.install(|| {
             chunk
                 .into_par_iter()
-                .map_init(
-                    || Classifier::new(&model),
-                    |c, r| process(c, args.format, r),
-                )
+                .map_init(|| Classifier::new(&model), |c, r| process(c, args.format, r))
                 .collect()
         });
         for d in done {

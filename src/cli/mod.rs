@@ -17,11 +17,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "ghirbal",
-    version,
-    about = "Label every block of crawled pages by role and language"
-)]
+#[command(name = "ghirbal", version, about = "Label every block of crawled pages by role and language")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

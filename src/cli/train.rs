@@ -171,7 +171,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let cv = match args.folds {
         Some(k) if k >= 2 => {
             let report = cross_validate(&pages, &rows, &cfg, &params, k, &mut say)?;
-            pb.suspend(|| eprintln!("ghirbal: cross-validation, {k} folds by site:\n{report}"));
+            pb.suspend(|| {
+                eprintln!("ghirbal: cross-validation, {k} folds by site:\n{report}")
+            });
             Some(summary(&report, k))
         }
         Some(k) => anyhow::bail!("--folds must be at least 2, got {k}"),
