@@ -7,6 +7,7 @@
 
 mod classify;
 mod eval;
+mod eval_lang;
 mod train;
 mod view;
 mod wcxb;
@@ -42,6 +43,8 @@ enum Command {
     WcxbConvert(wcxb::ConvertArgs),
     /// Score a model on WCXB pages: word F1 of body blocks against the gold main text.
     WcxbEval(wcxb::EvalArgs),
+    /// Score language identification against labelled blocks (dev and held-out halves).
+    EvalLang(eval_lang::Args),
 }
 
 /// How a command ended.
@@ -68,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::View(a) => view::run(a),
         Command::WcxbConvert(a) => wcxb::convert(a),
         Command::WcxbEval(a) => wcxb::eval(a),
+        Command::EvalLang(a) => eval_lang::run(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -1,0 +1,63 @@
+//! `ghirbal eval-lang`: score language identification against a labelled
+//! block set, per half (dev / held-out), as Markdown or JSON.
+//!
+//! Exit code 0 when the report was written, whether or not the targets hold
+//! (the report says which); `--check` makes unmet targets exit 1.
+
+use super::Outcome;
+use anyhow::Context;
+use ghirbal::lang::eval;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Labelled blocks (JSON Lines: text, lang, detail, spans, kind).
+    #[arg(default_value = eval::DEFAULT_SET)]
+    set: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Exit with code 1 when a held-out target is not met.
+    #[arg(long)]
+    check: bool,
+    /// Instead of the report, print the calibration table fitted on the dev
+    /// half, as the Rust source of `src/lang/calibration.rs`'s `TABLE`.
+    #[arg(long, conflicts_with_all = ["json", "check"])]
+    fit_calibration: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let text = std::fs::read_to_string(&args.set)
+        .with_context(|| format!("cannot read {}", args.set.display()))?;
+    let examples =
+        eval::parse(&text).with_context(|| format!("bad labelled set {}", args.set.display()))?;
+    anyhow::ensure!(
+        !examples.is_empty(),
+        "{} holds no blocks",
+        args.set.display()
+    );
+    if args.fit_calibration {
+        let mut out = std::io::stdout().lock();
+        write!(
+            out,
+            "{}",
+            eval::calibration_source(&eval::fit_calibration(&examples))
+        )?;
+        out.flush()?;
+        return Ok(Outcome::Ok);
+    }
+    let report = eval::evaluate(&args.set.display().to_string(), &examples);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{report}")?;
+    }
+    out.flush()?;
+    if args.check && !report.targets_met() {
+        return Ok(Outcome::Partial);
+    }
+    Ok(Outcome::Ok)
+}

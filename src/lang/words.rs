@@ -1,0 +1,378 @@
+//! Stage 2 — words: the block is cut into whitespace-separated chunks, URLs
+//! and e-mail addresses are dropped, and each chunk into runs of one script.
+//! Bidi controls and the BOM are transparent; harakat, tatweel and ZWNJ
+//! continue an Arabic word; an apostrophe or hyphen between Latin letters
+//! continues a Latin word; digits glued to letters in the Arabizi way
+//! (`3amel`, `7abibi`) belong to the Latin word.
+//!
+//! In: a block's text. Out: [`Word`]s (byte ranges of the original text) in a
+//! reusable buffer; nothing is allocated per word.
+
+use super::script::{is_hebrew_mark, is_ignorable, script, Script};
+
+/// A run of letters of one script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Word {
+    pub start: usize,
+    pub end: usize,
+    /// `Arabic`, `Latin`, `Hebrew` or `OtherLetter`.
+    pub script: Script,
+    /// Letters (not marks, tatweel, ZWNJ or digits).
+    pub letters: u16,
+    /// Upper-case Latin letters, and whether the first letter is one.
+    pub upper: u16,
+    pub first_upper: bool,
+    /// Arabizi digits are part of the word.
+    pub arabizi: bool,
+    /// The word starts right after a digit of its chunk (`12th`, `5G`).
+    pub after_digit: bool,
+    /// The word holds a ZWNJ (Persian `می‌شود`).
+    pub zwnj: bool,
+}
+
+/// Latin abbreviations of units that are not words (`5 km`, `3 GB`).
+const UNIT_SYMBOLS: &[&str] = &[
+    "km", "kg", "cm", "mm", "ml", "mg", "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "kw",
+    "mw", "kwh", "px", "pt",
+];
+
+impl Word {
+    /// A whole word in the sense of `LABELS.md`: not a number, a unit, a
+    /// roman numeral or a single letter.
+    pub fn is_whole(&self, text: &str) -> bool {
+        match self.script {
+            // A CJK ideograph is a word on its own.
+            Script::OtherLetter => self.letters >= 1,
+            Script::Latin => {
+                if self.arabizi {
+                    return self.letters >= 2;
+                }
+                if self.letters < 2 || (self.after_digit && self.letters <= 3) {
+                    return false;
+                }
+                let t = &text[self.start..self.end];
+                if self.letters <= 3 && UNIT_SYMBOLS.iter().any(|u| t.eq_ignore_ascii_case(u)) {
+                    return false;
+                }
+                !is_roman_numeral(t)
+            }
+            _ => self.letters >= 2,
+        }
+    }
+
+    /// A one-letter word of Arabic or English (`و`, `I`, `a`): a word for
+    /// the spans of a mixed block, though not for deciding that it is mixed.
+    pub fn is_one_letter_word(&self, text: &str) -> bool {
+        self.letters == 1 && matches!(&text[self.start..self.end], "و" | "I" | "a" | "A")
+    }
+}
+
+/// `II`, `IV`, `XII` …: numbers, not words.
+fn is_roman_numeral(t: &str) -> bool {
+    t.len() >= 2 && t.len() <= 5 && t.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+}
+
+/// Whether a chunk is a URL or an e-mail address.
+pub(crate) fn is_url_or_email(chunk: &str) -> bool {
+    let c = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+    if c.contains("://") || c.starts_with("www.") || c.starts_with("WWW.") {
+        return true;
+    }
+    if let Some(at) = c.find('@') {
+        return at > 0 && c[at + 1..].contains('.');
+    }
+    // A bare domain: ASCII labels joined by dots ending in a known TLD.
+    if c.is_ascii() && c.contains('.') {
+        let tld = c.rsplit('.').next().unwrap_or("");
+        let first = c.split('.').next().unwrap_or("");
+        let tld_ok = (2..=6).contains(&tld.len()) && tld.bytes().all(|b| b.is_ascii_alphabetic());
+        let first_ok = first.len() >= 2
+            && first
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let mut lower = [0u8; 6];
+        for (d, s) in lower.iter_mut().zip(tld.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        let known = matches!(
+            &lower[..tld.len().min(6)],
+            b"com"
+                | b"net"
+                | b"org"
+                | b"info"
+                | b"io"
+                | b"co"
+                | b"gov"
+                | b"edu"
+                | b"ae"
+                | b"sa"
+                | b"eg"
+                | b"jo"
+                | b"lb"
+                | b"ma"
+                | b"tn"
+                | b"dz"
+                | b"qa"
+                | b"kw"
+                | b"om"
+                | b"bh"
+                | b"iq"
+                | b"sy"
+                | b"ps"
+                | b"ly"
+                | b"sd"
+                | b"ye"
+                | b"uk"
+                | b"us"
+                | b"fr"
+                | b"de"
+                | b"me"
+                | b"tv"
+                | b"news"
+                | b"app"
+                | b"html"
+                | b"htm"
+                | b"php"
+                | b"aspx"
+                | b"pdf"
+                | b"ir"
+                | b"pk"
+                | b"il"
+                | b"tr"
+        );
+        return tld_ok && first_ok && known;
+    }
+    false
+}
+
+/// Digits glued to Latin letters the Arabizi way (`3amel`, `sa7`, `la2`),
+/// not ordinals or units (`2nd`, `5km`, `10am`).
+fn is_arabizi_chunk(chunk: &str) -> bool {
+    let b = chunk
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .as_bytes();
+    if !b.iter().any(u8::is_ascii_lowercase) {
+        return false;
+    }
+    // Ordinals, times and units: digits then a known suffix (`2nd`, `10am`, `5km`).
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits < b.len() {
+        let tail = std::str::from_utf8(&b[digits..])
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            tail.as_str(),
+            "st" | "nd"
+                | "rd"
+                | "th"
+                | "am"
+                | "pm"
+                | "k"
+                | "m"
+                | "g"
+                | "h"
+                | "s"
+                | "x"
+                | "d"
+                | "km"
+                | "kg"
+                | "cm"
+                | "mm"
+                | "ml"
+                | "mg"
+                | "gb"
+                | "mb"
+                | "kb"
+                | "tb"
+                | "hz"
+                | "px"
+                | "min"
+                | "hr"
+                | "hrs"
+                | "yo"
+                | "p"
+        ) {
+            return false;
+        }
+    }
+    b.windows(2).any(|w| {
+        matches!(w[0], b'2' | b'3' | b'5' | b'6' | b'7' | b'8' | b'9') && w[1].is_ascii_lowercase()
+    }) || (b.len() >= 3
+        && matches!(b[b.len() - 1], b'3' | b'7' | b'9' | b'2')
+        && b[..b.len() - 1].iter().all(u8::is_ascii_lowercase))
+}
+
+#[inline]
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{200B}'
+}
+
+/// Cut `text` into words, into `out` (cleared first).
+pub(crate) fn words(text: &str, out: &mut Vec<Word>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip spaces.
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            if is_space(c) {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        // A chunk runs to the next space.
+        let s = i;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_whitespace() {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().expect("char boundary");
+                if is_space(c) {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+        }
+        chunk_words(text, s, i, out);
+    }
+}
+
+fn chunk_words(text: &str, s: usize, e: usize, out: &mut Vec<Word>) {
+    let chunk = &text[s..e];
+    let cb = chunk.as_bytes();
+    if cb.len() > 3
+        && cb.iter().any(|&b| b == b'.' || b == b'@' || b == b':')
+        && is_url_or_email(chunk)
+    {
+        return;
+    }
+    let arabizi = cb.iter().any(u8::is_ascii_digit)
+        && cb.iter().any(u8::is_ascii_lowercase)
+        && is_arabizi_chunk(chunk);
+    let mut cur: Option<Word> = None;
+    let mut prev_digit = false;
+    let mut iter = chunk.char_indices().peekable();
+    while let Some((off, c)) = iter.next() {
+        if is_ignorable(c) {
+            continue;
+        }
+        let pos = s + off;
+        let sc = script(c);
+        let cur_script = cur.as_ref().map(|w| w.script);
+        let continues = match (cur_script, sc) {
+            (Some(Script::Arabic), Script::Arabic | Script::ArabicJoiner) => true,
+            (Some(Script::Latin), Script::Latin) => true,
+            (Some(Script::Latin), Script::Digit) => arabizi,
+            (Some(Script::Hebrew), Script::Hebrew) => true,
+            (Some(Script::OtherLetter), Script::OtherLetter | Script::ArabicJoiner) => true,
+            (Some(Script::Latin), Script::Other) if matches!(c, '\'' | '\u{2019}' | '-') => {
+                // An apostrophe or hyphen between Latin letters keeps the word whole.
+                let next_latin = iter
+                    .peek()
+                    .is_some_and(|&(_, n)| script(n) == Script::Latin);
+                if next_latin {
+                    let w = cur.as_mut().expect("current word");
+                    w.end = pos + c.len_utf8();
+                    continue;
+                }
+                false
+            }
+            _ => false,
+        };
+        if continues {
+            let w = cur.as_mut().expect("current word");
+            w.end = pos + c.len_utf8();
+            match sc {
+                Script::ArabicJoiner => w.zwnj |= c == '\u{200C}',
+                Script::Digit => {}
+                Script::Latin => {
+                    w.letters += 1;
+                    w.upper += u16::from(c.is_uppercase());
+                }
+                Script::Hebrew => w.letters += u16::from(!is_hebrew_mark(c)),
+                _ => w.letters += 1,
+            }
+            prev_digit = sc == Script::Digit;
+            continue;
+        }
+        if let Some(w) = cur.take() {
+            out.push(w);
+        }
+        let starts = match sc {
+            Script::Arabic | Script::Latin | Script::Hebrew | Script::OtherLetter => Some(sc),
+            Script::Digit if arabizi => Some(Script::Latin),
+            _ => None,
+        };
+        if let Some(script) = starts {
+            let upper = sc == Script::Latin && c.is_uppercase();
+            let letter = match sc {
+                Script::Digit => false,
+                Script::Hebrew => !is_hebrew_mark(c),
+                _ => true,
+            };
+            cur = Some(Word {
+                start: pos,
+                end: pos + c.len_utf8(),
+                script,
+                letters: u16::from(letter),
+                upper: u16::from(upper),
+                first_upper: upper,
+                arabizi: arabizi && script == Script::Latin,
+                after_digit: prev_digit,
+                zwnj: false,
+            });
+        }
+        prev_digit = sc == Script::Digit;
+    }
+    if let Some(w) = cur.take() {
+        out.push(w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(t: &str) -> Vec<(&str, bool)> {
+        let mut v = Vec::new();
+        words(t, &mut v);
+        v.iter()
+            .map(|w| (&t[w.start..w.end], w.is_whole(t)))
+            .collect()
+    }
+
+    #[test]
+    fn chunks_scripts_and_joiners() {
+        assert_eq!(
+            cut("الـمـزيـد Home"),
+            vec![("الـمـزيـد", true), ("Home", true)]
+        );
+        assert_eq!(cut("\u{200F}عاجل\u{200F}"), vec![("عاجل", true)]);
+        assert_eq!(
+            cut("don't Saint-Germain"),
+            vec![("don't", true), ("Saint-Germain", true)]
+        );
+        assert_eq!(
+            cut("3amel la2 12th 5G"),
+            vec![("3amel", true), ("la2", true), ("th", false), ("G", false)]
+        );
+        assert_eq!(cut("فيتامين C"), vec![("فيتامين", true), ("C", false)]);
+        assert_eq!(
+            cut("info@example.com www.x.com 5 km II"),
+            vec![("km", false), ("II", false)]
+        );
+        assert_eq!(cut("می\u{200C}شود"), vec![("می\u{200C}شود", true)]);
+        assert_eq!(cut("OPEC+ C++"), vec![("OPEC", true), ("C", false)]);
+    }
+}
