@@ -297,11 +297,13 @@ fn chunk_words(text: &str, s: usize, e: usize, out: &mut Vec<Word>) {
                 Script::ArabicJoiner => w.zwnj |= c == '\u{200C}',
                 Script::Digit => {}
                 Script::Latin => {
-                    w.letters += 1;
-                    w.upper += u16::from(c.is_uppercase());
+                    w.letters = w.letters.saturating_add(1);
+                    w.upper = w.upper.saturating_add(u16::from(c.is_uppercase()));
                 }
-                Script::Hebrew => w.letters += u16::from(!is_hebrew_mark(c)),
-                _ => w.letters += 1,
+                Script::Hebrew => {
+                    w.letters = w.letters.saturating_add(u16::from(!is_hebrew_mark(c)))
+                }
+                _ => w.letters = w.letters.saturating_add(1),
             }
             prev_digit = sc == Script::Digit;
             continue;

@@ -1,0 +1,20 @@
+//! Any bytes as an HTML page: decode, parse, extract blocks, classify and
+//! write JSON; must never panic, and the output must stay valid JSON.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = ghirbal::Limits {
+        max_page_bytes: 1 << 16,
+        max_block_bytes: 512,
+        max_blocks: 500,
+    };
+    let page = ghirbal::html::page_from_html_with("fuzz", None, data, None, &limits);
+    for b in &page.blocks {
+        assert!(b.start < b.end && b.end <= page.text.len());
+    }
+    let model = ghirbal::default_model().expect("default model");
+    let labels = ghirbal::Classifier::new(model).classify(&page);
+    let line = ghirbal::output::json_line(&page, &labels, "fuzz");
+    let _: serde_json::Value = serde_json::from_str(&line).expect("valid JSON");
+});
