@@ -173,7 +173,9 @@ impl<'m> Classifier<'m> {
     pub fn classify(&mut self, page: &Page) -> Vec<BlockLabel> {
         let langs = identify_blocks(page);
         let rows = self.extractor.rows(page, &langs, &self.model.features);
-        let probs = self.model.predict_page(&rows);
+        let probs = self
+            .model
+            .predict_page_kind(&rows, page.kind == PageKind::Html);
         langs
             .into_iter()
             .zip(probs)

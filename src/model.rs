@@ -135,6 +135,11 @@ pub struct Model {
     pub features: FeatureConfig,
     pub pass1: Linear,
     pub pass2: Linear,
+    /// Passes for HTML pages, when the model was trained on both kinds: text
+    /// pages use `pass1`/`pass2`, HTML pages these. Measured on the dev split
+    /// and WCXB, one shared model for both kinds did worse on both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<Passes>,
     pub training: TrainingInfo,
 }
 
@@ -164,6 +169,15 @@ impl Default for TrainParams {
 pub struct PageRows {
     pub rows: Vec<Row>,
     pub roles: Vec<Role>,
+    /// The page came from HTML (it has structure features).
+    pub html: bool,
+}
+
+/// The two passes of a model for one kind of input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passes {
+    pub pass1: Linear,
+    pub pass2: Linear,
 }
 
 impl Model {
@@ -285,19 +299,27 @@ impl Model {
         crate::io::write_atomic(path, self.to_json().as_bytes())
     }
 
-    /// Role probabilities of every block of one page.
+    /// Role probabilities of every block of one text page.
     pub fn predict_page(&self, rows: &[Row]) -> Vec<[f32; Role::COUNT]> {
+        self.predict_page_kind(rows, false)
+    }
+
+    /// Role probabilities of every block of one page, with the passes for its
+    /// kind (HTML pages use the HTML passes when the model has them).
+    pub fn predict_page_kind(&self, rows: &[Row], html: bool) -> Vec<[f32; Role::COUNT]> {
+        let (pass1, pass2) = match (&self.html, html) {
+            (Some(h), true) => (&h.pass1, &h.pass2),
+            _ => (&self.pass1, &self.pass2),
+        };
         let layout = self.features.layout();
-        let p1: Vec<_> = rows.iter().map(|r| self.pass1.predict(r)).collect();
+        let p1: Vec<_> = rows.iter().map(|r| pass1.predict(r)).collect();
         (0..rows.len())
-            .map(|i| {
-                self.pass2
-                    .predict(&add_context_probs(&rows[i], &p1, i, &layout))
-            })
+            .map(|i| pass2.predict(&add_context_probs(&rows[i], &p1, i, &layout)))
             .collect()
     }
 
-    /// Fit a model on pages' rows.
+    /// Fit a model on pages' rows: text pages train the main passes; when
+    /// both kinds are present, HTML pages train separate HTML passes.
     pub fn fit(
         name: &str,
         cfg: &FeatureConfig,
@@ -305,7 +327,6 @@ impl Model {
         params: &TrainParams,
         mut progress: impl FnMut(&str),
     ) -> Result<Model, ModelError> {
-        let layout = cfg.layout();
         let blocks: usize = pages.iter().map(|p| p.rows.len()).sum();
         if blocks == 0 {
             return Err(ModelError::Data("no labelled blocks".into()));
@@ -316,63 +337,27 @@ impl Model {
                 role_counts[r.index()] += 1;
             }
         }
-        let all: Vec<usize> = (0..pages.len()).collect();
-        progress("pass 1");
-        let pass1 = fit_linear(pages, &all, layout.pass1, params, |p, _| p.rows.clone())?;
-        // Out-of-fold pass-one probabilities for pass two.
-        let folds = params.stack_folds.max(2).min(pages.len().max(1));
-        let assignment = fold_assignment(pages.len(), folds, params.seed);
-        let mut oof: Vec<Vec<[f32; Role::COUNT]>> = vec![Vec::new(); pages.len()];
-        if pages.len() >= 2 {
-            for f in 0..folds {
-                progress(&format!("stacking fold {}/{}", f + 1, folds));
-                let train: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| assignment[i] != f)
-                    .collect();
-                let held: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| assignment[i] == f)
-                    .collect();
-                if held.is_empty() {
-                    continue;
-                }
-                let fold_model =
-                    match fit_linear(pages, &train, layout.pass1, params, |p, _| p.rows.clone()) {
-                        Ok(m) => m,
-                        // A fold missing a role: fall back to the full pass one.
-                        Err(ModelError::Data(_)) => pass1.clone(),
-                        Err(e) => return Err(e),
-                    };
-                for &i in &held {
-                    oof[i] = pages[i]
-                        .rows
-                        .iter()
-                        .map(|r| fold_model.predict(r))
-                        .collect();
-                }
-            }
+        let text: Vec<PageRows> = pages.iter().filter(|p| !p.html).cloned().collect();
+        let html: Vec<PageRows> = pages.iter().filter(|p| p.html).cloned().collect();
+        let (main, html_passes) = if text.is_empty() || html.is_empty() {
+            (fit_passes(cfg, pages, params, &mut progress)?, None)
         } else {
-            oof[0] = pages[0].rows.iter().map(|r| pass1.predict(r)).collect();
-        }
-        progress("pass 2");
-        let pass2 = fit_linear(pages, &all, layout.pass2, params, |p, pi| {
-            p.rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| add_context_probs(r, &oof[pi], i, &layout))
-                .collect()
-        })?;
+            progress("text pages");
+            let t = fit_passes(cfg, &text, params, &mut progress)?;
+            progress("HTML pages");
+            let h = fit_passes(cfg, &html, params, &mut progress)?;
+            (t, Some(h))
+        };
+        let folds = params.stack_folds.max(2).min(pages.len().max(1));
         Ok(Model {
             format: FORMAT_NAME.to_string(),
             version: FORMAT_VERSION,
             name: name.to_string(),
             roles: Role::ALL.to_vec(),
             features: cfg.clone(),
-            pass1,
-            pass2,
+            pass1: main.pass1,
+            pass2: main.pass2,
+            html: html_passes,
             training: TrainingInfo {
                 data_fingerprint: String::new(),
                 pages: pages.len(),
@@ -391,6 +376,67 @@ impl Model {
     pub fn layout(&self) -> Layout {
         self.features.layout()
     }
+}
+
+/// Both passes fitted on `pages` (pass two on out-of-fold pass-one
+/// probabilities).
+fn fit_passes(
+    cfg: &FeatureConfig,
+    pages: &[PageRows],
+    params: &TrainParams,
+    progress: &mut impl FnMut(&str),
+) -> Result<Passes, ModelError> {
+    let layout = cfg.layout();
+    let all: Vec<usize> = (0..pages.len()).collect();
+    progress("pass 1");
+    let pass1 = fit_linear(pages, &all, layout.pass1, params, |p, _| p.rows.clone())?;
+    // Out-of-fold pass-one probabilities for pass two.
+    let folds = params.stack_folds.max(2).min(pages.len().max(1));
+    let assignment = fold_assignment(pages.len(), folds, params.seed);
+    let mut oof: Vec<Vec<[f32; Role::COUNT]>> = vec![Vec::new(); pages.len()];
+    if pages.len() >= 2 {
+        for f in 0..folds {
+            progress(&format!("stacking fold {}/{}", f + 1, folds));
+            let train: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| assignment[i] != f)
+                .collect();
+            let held: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| assignment[i] == f)
+                .collect();
+            if held.is_empty() {
+                continue;
+            }
+            let fold_model =
+                match fit_linear(pages, &train, layout.pass1, params, |p, _| p.rows.clone()) {
+                    Ok(m) => m,
+                    // A fold missing a role: fall back to the full pass one.
+                    Err(ModelError::Data(_)) => pass1.clone(),
+                    Err(e) => return Err(e),
+                };
+            for &i in &held {
+                oof[i] = pages[i]
+                    .rows
+                    .iter()
+                    .map(|r| fold_model.predict(r))
+                    .collect();
+            }
+        }
+    } else {
+        oof[0] = pages[0].rows.iter().map(|r| pass1.predict(r)).collect();
+    }
+    progress("pass 2");
+    let pass2 = fit_linear(pages, &all, layout.pass2, params, |p, pi| {
+        p.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| add_context_probs(r, &oof[pi], i, &layout))
+            .collect()
+    })?;
+    Ok(Passes { pass1, pass2 })
 }
 
 /// Deterministic assignment of `n` groups to `k` folds: a seeded shuffle, then

@@ -555,3 +555,52 @@ fn killed_training_leaves_the_previous_model_intact() {
     child.wait().unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), b"previous model");
 }
+
+#[test]
+fn text_and_html_pages_train_separate_passes() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("m.json");
+    let corpus = small_corpus(2);
+    let wcxb = root().join("training-data/train/wcxb");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&wcxb)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    // The first WCXB pages that together have every role.
+    let mut html: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for f in files {
+        let pages = ghirbal::corpus::load(&[&f]).unwrap();
+        let new = pages[0].roles.iter().any(|r| !seen.contains(r));
+        if new {
+            seen.extend(pages[0].roles.iter().copied());
+            html.push(f.display().to_string());
+        }
+        if seen.len() == 5 {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 5, "the WCXB pages have every role");
+    let mut args: Vec<&str> = vec!["train"];
+    args.extend(corpus.iter().map(String::as_str));
+    args.extend(html.iter().map(String::as_str));
+    args.extend(["--out", out.to_str().unwrap()]);
+    args.extend(FAST);
+    let o = run(&args, b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(
+        m["html"]["pass1"]["weights"].is_array(),
+        "HTML passes present"
+    );
+    assert_ne!(m["html"]["pass1"], m["pass1"]);
+    // A text-only corpus has no HTML passes.
+    let mut args: Vec<&str> = vec!["train"];
+    args.extend(corpus.iter().map(String::as_str));
+    args.extend(["--out", out.to_str().unwrap()]);
+    args.extend(FAST);
+    assert!(run(&args, b"").status.success());
+    let m: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(m.get("html").is_none());
+}

@@ -24,7 +24,8 @@ fn classify_time(dir: &std::path::Path, name: &str, page: &[u8]) -> f64 {
 #[test]
 fn pathological_pages_take_linear_time() {
     let d = tempfile::tempdir().unwrap();
-    let shapes: [(&str, fn(usize) -> Vec<u8>); 4] = [
+    type Shape = (&'static str, fn(usize) -> Vec<u8>);
+    let shapes: [Shape; 4] = [
         ("one-line", |n| "x".repeat(n).into_bytes()),
         ("one-line-words", |n| {
             "كلمة word ".repeat(n / 14).into_bytes()

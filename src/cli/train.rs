@@ -56,6 +56,7 @@ pub fn page_rows(pages: &[LabelledPage], cfg: &FeatureConfig) -> Vec<PageRows> {
             PageRows {
                 rows: ex.rows(&p.page, &langs, cfg),
                 roles: p.roles.clone(),
+                html: p.page.kind == ghirbal::PageKind::Html,
             }
         })
         .collect()
