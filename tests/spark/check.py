@@ -104,7 +104,8 @@ def main():
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master("local[2]").appName("ghirbal-spark-check")
-             .config("spark.ui.enabled", "false").config("spark.log.level", "WARN")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.log.level", "WARN")
              .getOrCreate())
     sc = spark.sparkContext
 

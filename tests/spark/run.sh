@@ -59,18 +59,19 @@ cmp -s "$work/cli.jsonl" "$work/cli1.jsonl" || { echo "CLI output depends on --t
 # The Spark job, as a user runs it.
 t=$(now)
 "$venv/bin/spark-submit" --master 'local[2]' \
-    --conf spark.ui.enabled=false --conf spark.log.level=WARN \
+    --conf spark.ui.enabled=false --conf spark.ui.showConsoleProgress=false \
+    --conf spark.log.level=WARN \
     spark/classify_crawl.py --ghirbal "$ghirbal" \
     --paths-from "$work/fixtures/paths.txt" --output "$work/out" \
     2> >(grep -v '^ghirbal: record failed' >&2)
 spark_time=$(elapsed "$t")
 
-"$venv/bin/python" tests/spark/check.py --ghirbal "$ghirbal" --fixtures "$work/fixtures" \
-    --cli "$work/cli.jsonl" --spark "$work/out" \
-    2> >(grep -v '^ghirbal: record failed' >&2)
-
 pages=$(grep -c '' "$work/cli.jsonl")
 echo "spark test: ${#paths[@]} paths, $pages records"
 echo "spark test: wall time, spark local[2] job (JVM start included): $spark_time s"
 echo "spark test: wall time, single-process CLI: $cli_time s (2 threads), $cli1_time s (--threads 1)"
-echo "spark test: total $(elapsed "$started") s"
+
+# Last: its closing line ("N passed, M failed") is the test's verdict.
+"$venv/bin/python" tests/spark/check.py --ghirbal "$ghirbal" --fixtures "$work/fixtures" \
+    --cli "$work/cli.jsonl" --spark "$work/out" \
+    2> >(grep -v '^ghirbal: record failed' >&2)
