@@ -24,9 +24,14 @@ venv=${GHIRBAL_SPARK_VENV:-$root/target/spark-venv}
 work=$root/target/spark-test
 
 
-if ! command -v java >/dev/null; then
+# PySpark 4 needs Java 17 or newer.
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ]; then
     echo "spark test: installing openjdk-17-jre-headless"
+    export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+    export JAVA_HOME=$(dirname "$(dirname "$(readlink -f /usr/lib/jvm/java-17-openjdk-*/bin/java)")")
+    export PATH=$JAVA_HOME/bin:$PATH
 fi
 if ! "$venv/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ != '$PYSPARK_VERSION')" 2>/dev/null; then
     echo "spark test: creating $venv with pyspark==$PYSPARK_VERSION"
