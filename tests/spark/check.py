@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -134,7 +133,7 @@ def main():
           "both good records around the cut one have their blocks")
 
     # 2. The job again: body only, JSON Lines, the model file shipped.
-    out2 = os.path.join(tempfile.mkdtemp(prefix="ghirbal-spark-"), "body")
+    out2 = os.path.join(os.path.dirname(os.path.abspath(a.spark)), "body-only")
     model = os.path.join(ROOT, "models", "default.json")
     sc.addPyFile(classify_crawl.__file__)  # its functions run on the executors
     classify_crawl.main(["--paths-from", os.path.join(fx, "paths.txt"), "--output", out2,
