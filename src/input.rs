@@ -1,9 +1,10 @@
 //! Input readers: the records a `classify` run has to label, streamed.
 //!
 //! In: command-line inputs: file paths, directories (recursively, in path
-//! order), or `-` for standard input, and an [`InputFormat`] (`auto` by
-//! default). Out: an iterator of [`Record`]s in input order; a record that
-//! cannot be read is a record with an error, never a gap.
+//! order), or `-` for standard input; or a list of file paths, one per line,
+//! read as it arrives ([`Records::open_path_list`]); and an [`InputFormat`]
+//! (`auto` by default). Out: an iterator of [`Record`]s in input order; a
+//! record that cannot be read is a record with an error, never a gap.
 //!
 //! Formats, and how `auto` tells them apart (per file: extension first, then
 //! the first bytes, looking inside gzip):
@@ -16,7 +17,10 @@
 //!   records;
 //! - `jsonl`: one record per line, `{"id", "url"?, "date"?, "text"}` or
 //!   `{"id", "url"?, "date"?, "html"}` (`.jsonl`, `.jsonl.gz`; on standard
-//!   input, anything starting with `{`).
+//!   input, anything starting with `{`). On standard input every line gets
+//!   its record, a blank one too (an `empty record` error), so that output
+//!   lines pair with input lines (Spark `RDD.pipe`, Hadoop Streaming); in a
+//!   file, blank lines are skipped.
 //!
 //! Memory: WARC and JSON Lines are streamed record by record; a single page
 //! file is read up to [`Limits::max_page_bytes`] (one byte more, so that the
@@ -176,6 +180,59 @@ enum Source {
     Stdin,
     /// A path that could not be opened or listed.
     Broken(String, String),
+    /// A file (`-`: standard input) naming one input file per line.
+    PathList(String),
+}
+
+/// A list of paths being read; each line is one file.
+struct PathList {
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    lineno: usize,
+}
+
+/// Longest line of a path list (a path is at most a few KiB on any system).
+const MAX_PATH_LINE: usize = 64 * 1024;
+
+impl PathList {
+    /// The next listed file (or the list's own failure); `None` at its end.
+    fn next_source(&mut self) -> Option<Source> {
+        loop {
+            let mut line = Vec::new();
+            match read_line_bounded(self.reader.as_mut(), &mut line, MAX_PATH_LINE) {
+                Ok((0, _)) => return None,
+                Ok((_, cut)) => {
+                    self.lineno += 1;
+                    let id = format!("{}:{}", self.name, self.lineno);
+                    if cut {
+                        let e = format!("path longer than {MAX_PATH_LINE} bytes");
+                        return Some(Source::Broken(id, e));
+                    }
+                    let path = line.strip_suffix(b"\n").unwrap_or(&line);
+                    let path = path.strip_suffix(b"\r").unwrap_or(path);
+                    if !path.is_empty() {
+                        return Some(Source::File(path_from_bytes(path)));
+                    }
+                }
+                Err(e) => {
+                    let id = format!("{}:{}", self.name, self.lineno + 1);
+                    self.reader = Box::new(std::io::empty());
+                    return Some(Source::Broken(id, format!("cannot read path list: {e}")));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
 /// A stream of records being read.
@@ -189,6 +246,8 @@ pub struct Records {
     format: InputFormat,
     pending: std::collections::VecDeque<Source>,
     current: Option<Current>,
+    /// The path list being read; its files come before `pending`.
+    paths: Option<PathList>,
     skipped: BTreeMap<String, usize>,
     /// Bytes read of one file page at most (one more, to know it was longer).
     max_page_bytes: usize,
@@ -229,10 +288,28 @@ impl Records {
                 pending.push_back(Source::File(p.to_path_buf()));
             }
         }
+        Records::of(pending, limits, format)
+    }
+
+    /// Records of the files named in `list` (`-`: standard input; gzip is
+    /// recognised), one path per line, each read as `format` (`auto`: per
+    /// file). The list is read as its files are needed, so it may be a pipe
+    /// that is still being written. Blank lines are skipped; a path that
+    /// cannot be read is one error record with the path as id.
+    pub fn open_path_list(list: &str, limits: &Limits, format: InputFormat) -> Records {
+        Records::of([Source::PathList(list.to_string())].into(), limits, format)
+    }
+
+    fn of(
+        pending: std::collections::VecDeque<Source>,
+        limits: &Limits,
+        format: InputFormat,
+    ) -> Records {
         Records {
             format,
             pending,
             current: None,
+            paths: None,
             skipped: BTreeMap::new(),
             max_page_bytes: limits.max_page_bytes,
             max_line_bytes: limits
@@ -283,7 +360,7 @@ impl Records {
         src: Box<dyn Read + Send>,
         format: Option<InputFormat>,
     ) -> Option<Record> {
-        let (head, r) = match peek(src, 512) {
+        let (head, r) = match peek(src, 512, false) {
             Ok(x) => x,
             Err(e) => return Some(Record::error(id, format!("cannot read: {e}"))),
         };
@@ -328,12 +405,40 @@ impl Records {
         }
     }
 
+    /// Start reading a path list; an unreadable list is one error record.
+    fn open_path_list_source(&mut self, name: String) -> Option<Record> {
+        let src: Box<dyn Read + Send> = if name == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            match std::fs::File::open(&name) {
+                Ok(f) => Box::new(f),
+                Err(e) => return Some(Record::error(name, format!("cannot read path list: {e}"))),
+            }
+        };
+        let (head, r) = match peek(src, 2, false) {
+            Ok(x) => x,
+            Err(e) => return Some(Record::error(name, format!("cannot read path list: {e}"))),
+        };
+        let reader: Box<dyn BufRead + Send> = if head.starts_with(&GZIP) {
+            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(r)))
+        } else {
+            Box::new(BufReader::new(r))
+        };
+        self.paths = Some(PathList {
+            name,
+            reader,
+            lineno: 0,
+        });
+        None
+    }
+
     fn open_stdin(&mut self) -> Option<Record> {
         let stdin: Box<dyn Read + Send> = Box::new(std::io::stdin());
         match self.format {
             InputFormat::Auto => {
-                // Peek: JSON Lines starts with `{` (after white space).
-                let (head, r) = match peek(stdin, 4096) {
+                // Peek: JSON Lines starts with `{` (after white space). Stop at
+                // the first such byte: a writer may wait for the first answer.
+                let (head, r) = match peek(stdin, 4096, true) {
                     Ok(x) => x,
                     Err(e) => {
                         return Some(Record::error(
@@ -358,18 +463,25 @@ impl Records {
     }
 }
 
-/// The first `n` bytes of a stream (fewer if it is shorter), and the whole
-/// stream again, those bytes included.
+/// The first `n` bytes of a stream (fewer if it is shorter, or, with
+/// `until_content`, as soon as a non-white-space byte has arrived), and the
+/// whole stream again, those bytes included.
 fn peek(
     mut src: Box<dyn Read + Send>,
     n: usize,
+    until_content: bool,
 ) -> std::io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
     let mut head = vec![0u8; n];
     let mut got = 0;
     while got < n {
         match src.read(&mut head[got..]) {
             Ok(0) => break,
-            Ok(k) => got += k,
+            Ok(k) => {
+                got += k;
+                if until_content && head[..got].iter().any(|b| !b.is_ascii_whitespace()) {
+                    break;
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
@@ -522,6 +634,12 @@ impl Iterator for Records {
                                 ));
                             }
                             if line.iter().all(u8::is_ascii_whitespace) {
+                                if *name == "-" {
+                                    return Some(Record::error(
+                                        format!("-:{lineno}"),
+                                        "empty record",
+                                    ));
+                                }
                                 continue;
                             }
                             return Some(parse_json_record(&line, name, *lineno));
@@ -546,10 +664,20 @@ impl Iterator for Records {
                 },
                 None => {}
             }
-            let rec = match self.pending.pop_front()? {
+            let listed = self.paths.as_mut().map(PathList::next_source);
+            let source = match listed {
+                Some(Some(s)) => s,
+                Some(None) => {
+                    self.paths = None;
+                    continue;
+                }
+                None => self.pending.pop_front()?,
+            };
+            let rec = match source {
                 Source::File(p) => self.open_file(p),
                 Source::Stdin => self.open_stdin(),
                 Source::Broken(name, e) => Some(Record::error(name, e)),
+                Source::PathList(name) => self.open_path_list_source(name),
             };
             if rec.is_some() {
                 return rec;

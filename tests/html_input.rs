@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 
 fn blocks(page: &Value) -> Vec<(String, String, String)> {
@@ -175,36 +174,6 @@ fn deep_inline_and_table_nesting_stay_fast() {
     assert!(page.text.contains('x'));
     assert!(t.elapsed().as_secs() < 30, "took {:?}", t.elapsed());
 }
-
-fn warc_record(kind: &str, id: &str, extra: &str, block: &[u8]) -> Vec<u8> {
-    let mut r = format!(
-        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Target-URI: https://news.example/{id}\r\nWARC-Date: 2025-03-12T10:00:0{}Z\r\n{extra}Content-Length: {}\r\n\r\n",
-        id.len() % 10,
-        block.len()
-    )
-    .into_bytes();
-    r.extend_from_slice(block);
-    r.extend_from_slice(b"\r\n\r\n");
-    r
-}
-
-fn http(ct: &str, body: &[u8]) -> Vec<u8> {
-    let mut v = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    v.extend_from_slice(body);
-    v
-}
-
-fn gz(b: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(b).unwrap();
-    e.finish().unwrap()
-}
-
-const RESP: &str = "Content-Type: application/http; msgtype=response\r\n";
 
 fn article(n: usize) -> Vec<u8> {
     format!("<html><body><nav><a href=/>Home</a> <a href=/w>World</a></nav><p>Article {n}: oil prices climbed on Wednesday as producers met in Vienna to weigh further output cuts for the coming months, delegates said.</p><footer>© 2025 News Example. All rights reserved.</footer></body></html>").into_bytes()

@@ -16,8 +16,13 @@ pub struct Args {
     /// pages, HTML pages (`.html`, `.htm`, `.html.gz`), WARC/WET files
     /// (`.warc`, `.warc.gz`, `.warc.wet.gz`), JSON Lines (`.jsonl`, records
     /// `{"id","text"}` or `{"id","html"}`).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "paths", conflicts_with = "paths")]
     inputs: Vec<String>,
+    /// Read the input files from LIST (`-`: standard input), one path per
+    /// line, as the list arrives; each file's format is detected. A path that
+    /// cannot be read gives one error line with the path as id.
+    #[arg(long, value_name = "LIST")]
+    paths: Option<String>,
     /// Input format; `auto` decides per file from its name and first bytes.
     #[arg(long, value_enum, default_value = "auto")]
     input_format: InputFormat,
@@ -36,6 +41,10 @@ pub struct Args {
     /// Records per batch; output is flushed after each batch.
     #[arg(long, default_value_t = 256)]
     batch: usize,
+    /// Exit 0 even when some records failed (they are still error lines):
+    /// Spark `RDD.pipe` and Hadoop Streaming fail a task on any other code.
+    #[arg(long)]
+    partial_ok: bool,
     /// Largest page read, in bytes; a longer page is cut and flagged `"truncated": true`.
     #[arg(long, default_value_t = Limits::default().max_page_bytes)]
     max_page_bytes: usize,
@@ -100,7 +109,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         max_block_bytes: args.max_block_bytes.max(16),
         max_blocks: args.max_blocks.max(1),
     };
-    let mut records = Records::open_as(&args.inputs, &limits, args.input_format);
+    let mut records = match &args.paths {
+        Some(list) => Records::open_path_list(list, &limits, args.input_format),
+        None => Records::open_as(&args.inputs, &limits, args.input_format),
+    };
     let (mut read, mut failed) = (0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let batch = args.batch.max(1);
@@ -152,7 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             kinds.join(", ")
         );
     }
-    Ok(if failed > 0 {
+    Ok(if failed > 0 && !args.partial_ok {
         Outcome::Partial
     } else {
         Outcome::Ok

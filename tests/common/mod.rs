@@ -78,3 +78,37 @@ pub const FAST: &[&str] = &[
     "--stack-folds",
     "2",
 ];
+
+/// One WARC record (`WARC-Record-ID` `urn:uuid:ID`, target `https://news.example/ID`).
+pub fn warc_record(kind: &str, id: &str, extra: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Target-URI: https://news.example/{id}\r\nWARC-Date: 2025-03-12T10:00:0{}Z\r\n{extra}Content-Length: {}\r\n\r\n",
+        id.len() % 10,
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+/// An HTTP response of content type `ct`.
+pub fn http(ct: &str, body: &[u8]) -> Vec<u8> {
+    let mut v = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    v.extend_from_slice(body);
+    v
+}
+
+/// `b` as one gzip member.
+pub fn gz(b: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+/// The `Content-Type` header line of a WARC `response` record.
+pub const RESP: &str = "Content-Type: application/http; msgtype=response\r\n";
