@@ -9,12 +9,16 @@
 //! the model adds the first pass's role probabilities of the neighbours
 //! ([`add_context_probs`]).
 
+use crate::chars;
 use crate::label::{Lang, Role};
 use crate::lang::LangInfo;
 use crate::normalize::{fold_into, NORMALIZATION};
 use crate::page::Page;
+use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
@@ -148,6 +152,17 @@ const NEIGHBOUR: &[&str] = &[
     "has_url",
 ];
 
+/// Columns of [`NEIGHBOUR`] in [`OWN`].
+const NEIGHBOUR_COLS: [usize; NEIGHBOUR.len()] = {
+    let mut cols = [0; NEIGHBOUR.len()];
+    let mut i = 0;
+    while i < NEIGHBOUR.len() {
+        cols[i] = own_index(NEIGHBOUR[i]);
+        i += 1;
+    }
+    cols
+};
+
 /// Number of columns of the context-probability block added by the second pass:
 /// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, and the
 /// page mean.
@@ -261,9 +276,9 @@ impl Fnv {
 
 /// Per-block facts computed once and shared by the block's own row and its
 /// neighbours' rows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Facts {
-    dense: Vec<f32>,
+    dense: [f32; OWN.len()],
     words: usize,
     chars: usize,
     text_hash: u64,
@@ -277,8 +292,28 @@ fn is_terminal(c: char) -> bool {
 }
 
 /// Shape facts of one block's text.
+/// Substrings the shape features look for in folded text, searched with
+/// prebuilt searchers (a `str::contains` builds one per call).
+struct Needles {
+    paren_c: Finder<'static>,
+    copyright: Finder<'static>,
+    http: Finder<'static>,
+    www: Finder<'static>,
+}
+
+static NEEDLES: LazyLock<Needles> = LazyLock::new(|| Needles {
+    paren_c: Finder::new("(c)"),
+    copyright: Finder::new("copyright"),
+    http: Finder::new("http"),
+    www: Finder::new("www."),
+});
+
+fn has(f: &Finder<'_>, text: &str) -> bool {
+    f.find(text.as_bytes()).is_some()
+}
+
 fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
-    let mut d = vec![0.0f32; OWN.len()];
+    let mut d = [0.0f32; OWN.len()];
     let mut arabic = 0usize;
     let mut latin = 0usize;
     let mut upper = 0usize;
@@ -321,12 +356,12 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let mut latin_words = 0usize;
     let mut capitalised = 0usize;
     for w in text.split_whitespace() {
-        if !w.chars().any(|c| c.is_alphanumeric()) {
+        if !w.chars().any(chars::is_alphanumeric) {
             continue;
         }
         words += 1;
         word_chars += w.chars().count();
-        let first = w.chars().find(|c| c.is_alphabetic());
+        let first = w.chars().find(|&c| chars::is_alphabetic(c));
         if let Some(f) = first {
             if crate::lang::script(f) == crate::lang::Script::Latin {
                 latin_words += 1;
@@ -339,6 +374,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let last = text.chars().rev().find(|c| !c.is_whitespace());
     let first = text.chars().find(|c| !c.is_whitespace());
     let lower = folded;
+    let needles = &*NEEDLES;
     let mut set = |c: usize, v: f32| d[c] = v;
     set(col!("ln_chars"), (1.0 + chars as f32).ln() / 8.0);
     set(col!("ln_words"), (1.0 + words as f32).ln() / 5.0);
@@ -368,7 +404,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     set(col!("ln_terminals"), (1.0 + terminals as f32).ln() / 3.0);
     set(
         col!("has_copyright"),
-        f32::from(copyright || lower.contains("(c)") || lower.contains("copyright")),
+        f32::from(copyright || has(&needles.paren_c, lower) || has(&needles.copyright, lower)),
     );
     set(col!("has_year"), f32::from(has_year(text)));
     set(col!("ln_pipes"), (1.0 + pipes as f32).ln() / 2.0);
@@ -382,7 +418,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     );
     set(
         col!("has_url"),
-        f32::from(lower.contains("http") || lower.contains("www.") || lower.contains('@')),
+        f32::from(has(&needles.http, lower) || has(&needles.www, lower) || lower.contains('@')),
     );
     set(col!("ln_lines"), (lines as f32).ln() / 2.0);
     set(
@@ -416,7 +452,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let mut word_text = String::new();
     if words <= MAX_COPY_WORDS {
         word_text.push(' ');
-        for w in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        for w in folded.split(|c: char| !(chars::is_alphanumeric(c) || c == '\'')) {
             if !w.is_empty() {
                 word_text.push_str(w);
                 word_text.push(' ');
@@ -453,12 +489,15 @@ fn mark_copies(facts: &mut [Facts]) {
         .take(400)
         .collect();
     for &i in &short {
+        // One searcher per needle, reused over the haystacks.
+        let needle = std::mem::take(&mut facts[i].word_text);
+        let finder = Finder::new(needle.as_bytes());
         for &j in &short {
             if i == j || facts[i].text_hash == facts[j].text_hash {
                 continue;
             }
-            if facts[j].word_text.len() > facts[i].word_text.len()
-                && facts[j].word_text.contains(facts[i].word_text.as_str())
+            if facts[j].word_text.len() > needle.len()
+                && finder.find(facts[j].word_text.as_bytes()).is_some()
             {
                 facts[i].dense[inside] = 1.0;
                 facts[j].dense[contains] = 1.0;
@@ -469,6 +508,8 @@ fn mark_copies(facts: &mut [Facts]) {
                 }
             }
         }
+        drop(finder);
+        facts[i].word_text = needle;
     }
 }
 
@@ -522,11 +563,40 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
     }
 }
 
-/// Reusable buffers for feature extraction.
+/// Hasher for keys that are already well-mixed 64-bit hashes ([`Fnv::finish`]).
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type HashCounts = HashMap<u64, u32, BuildHasherDefault<PassThrough>>;
+
+/// Reusable buffers for feature extraction: kept between pages so that the
+/// per-page work allocates little beyond the rows it returns.
 #[derive(Default)]
 pub struct Extractor {
     folded: String,
     tokens: Vec<(usize, usize)>,
+    /// Character boundaries of one word, for character n-grams.
+    bounds: Vec<usize>,
+    /// Hashed entries of every block of the page, one after the other.
+    hashed: Vec<(u32, f32)>,
+    /// End of each block's entries in `hashed`.
+    hashed_ends: Vec<usize>,
+    repeats: HashCounts,
+    seen: HashCounts,
 }
 
 impl Extractor {
@@ -539,7 +609,8 @@ impl Extractor {
         let layout = cfg.layout();
         let n = page.blocks.len();
         let mut facts = Vec::with_capacity(n);
-        let mut hashed: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
+        self.hashed.clear();
+        self.hashed_ends.clear();
         let mut dirs_mixed = Vec::with_capacity(n);
         for (i, (b, text)) in page.iter().enumerate() {
             self.folded.clear();
@@ -549,15 +620,17 @@ impl Extractor {
             facts.push(f);
             // Arabic and Latin words together: a mixed-direction block.
             dirs_mixed.push(langs[i].words.arabic > 0 && langs[i].words.latin > 0);
-            let mut h = Vec::new();
+            let mut h = std::mem::take(&mut self.hashed);
             self.hash_text(cfg, &layout, &mut h);
             if let Some(s) = b.structure.as_deref() {
                 hash_structure(s, &layout, &mut h);
             }
-            hashed.push(h);
+            self.hashed_ends.push(h.len());
+            self.hashed = h;
         }
         // Page-level facts.
-        let mut repeats: HashMap<u64, u32> = HashMap::new();
+        let repeats = &mut self.repeats;
+        repeats.clear();
         for f in &facts {
             *repeats.entry(f.text_hash).or_default() += 1;
         }
@@ -586,7 +659,8 @@ impl Extractor {
             .filter(|&i| facts[i].words >= cfg.long_block_words)
             .collect();
         mark_copies(&mut facts);
-        let mut seen: HashMap<u64, u32> = HashMap::new();
+        let seen = &mut self.seen;
+        seen.clear();
         let mut chars_before = 0usize;
         for i in 0..n {
             let f = &mut facts[i];
@@ -630,10 +704,13 @@ impl Extractor {
             chars_before += f.chars;
         }
         // Assemble rows.
-        let neighbour_cols: Vec<usize> = NEIGHBOUR.iter().map(|n| own_index(n)).collect();
         let mut rows = Vec::with_capacity(n);
         for i in 0..n {
-            let mut row = Row::default();
+            let hashed =
+                &self.hashed[if i == 0 { 0 } else { self.hashed_ends[i - 1] }..self.hashed_ends[i]];
+            let mut row = Row {
+                entries: Vec::with_capacity(OWN.len() + layout.neighbours + hashed.len()),
+            };
             for (c, &v) in facts[i].dense.iter().enumerate() {
                 row.push(c, v);
             }
@@ -642,14 +719,14 @@ impl Extractor {
                 let base = layout.own + slot * stride;
                 match j {
                     Some(j) => {
-                        for (k, &c) in neighbour_cols.iter().enumerate() {
+                        for (k, &c) in NEIGHBOUR_COLS.iter().enumerate() {
                             row.push(base + k, facts[j].dense[c]);
                         }
                     }
                     None => row.push(base + NEIGHBOUR.len(), 1.0),
                 }
             }
-            row.entries.extend_from_slice(&hashed[i]);
+            row.entries.extend_from_slice(hashed);
             rows.push(row);
         }
         rows
@@ -661,7 +738,7 @@ impl Extractor {
         self.tokens.clear();
         let mut start = None;
         for (i, c) in text.char_indices() {
-            let word_char = c.is_alphanumeric() || c == '\'';
+            let word_char = chars::is_alphanumeric(c) || c == '\'';
             match (word_char, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
@@ -714,7 +791,7 @@ impl Extractor {
         // Character n-grams inside words, with word boundaries.
         let (cmin, cmax) = cfg.char_ngrams;
         let start_at = out.len();
-        let mut bounds: Vec<usize> = Vec::with_capacity(64);
+        let bounds = &mut self.bounds;
         for &(s, e) in toks {
             let word = &text[s..e];
             bounds.clear();
@@ -777,14 +854,34 @@ pub fn add_context_probs(
     i: usize,
     layout: &Layout,
 ) -> Row {
-    let mut r = row.clone();
+    let mut r = Row {
+        entries: Vec::with_capacity(row.entries.len() + CONTEXT_PROBS),
+    };
+    r.entries.extend_from_slice(&row.entries);
+    for_each_context(probs, i, layout, |c, v| r.entries.push((c as u32, v)));
+    r
+}
+
+/// The entries [`add_context_probs`] appends to block `i`'s row, in the same
+/// order, without building the row: `f(column, value)` for each non-zero one.
+pub fn for_each_context(
+    probs: &[[f32; Role::COUNT]],
+    i: usize,
+    layout: &Layout,
+    mut f: impl FnMut(usize, f32),
+) {
+    let mut push = |c: usize, v: f32| {
+        if v != 0.0 {
+            f(c, v)
+        }
+    };
     let base = layout.pass1;
     let n = probs.len();
     for (slot, off) in [-2isize, -1, 1, 2].iter().enumerate() {
         let j = i as isize + off;
         if j >= 0 && (j as usize) < n {
             for (k, &p) in probs[j as usize].iter().enumerate() {
-                r.push(base + slot * Role::COUNT + k, p);
+                push(base + slot * Role::COUNT + k, p);
             }
         }
     }
@@ -802,7 +899,7 @@ pub fn add_context_probs(
     }
     if cnt > 0.0 {
         for (k, w) in win.iter().enumerate() {
-            r.push(base + 4 * Role::COUNT + k, w / cnt);
+            push(base + 4 * Role::COUNT + k, w / cnt);
         }
     }
     let mut page = [0.0f32; Role::COUNT];
@@ -812,9 +909,8 @@ pub fn add_context_probs(
         }
     }
     for (k, v) in page.iter().enumerate() {
-        r.push(base + 5 * Role::COUNT + k, v / n as f32);
+        push(base + 5 * Role::COUNT + k, v / n as f32);
     }
-    r
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@
 //! assert_eq!(labels[1].role, ghirbal::Role::Body);
 //! ```
 
+pub mod chars;
 pub mod corpus;
 pub mod decode;
 pub mod eval;

@@ -62,7 +62,7 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
             inner_space = true;
             pending_space = false;
         }
-        letters |= c.is_alphabetic();
+        letters = letters || crate::chars::is_alphabetic(c);
         chars += 1;
         last = i + c.len_utf8();
     }

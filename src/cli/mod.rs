@@ -96,6 +96,21 @@ pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'st
     }
 }
 
+/// A counter of `unit`s done, with their rate per second and the time
+/// elapsed, on an interactive stderr; nothing otherwise. Advance it with
+/// `inc`.
+pub fn progress_counter(enabled: bool, unit: &str) -> indicatif::ProgressBar {
+    let pb = progress(enabled);
+    if !pb.is_hidden() {
+        let style = indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {{human_pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}"
+        ))
+        .expect("valid progress template");
+        pb.set_style(style);
+    }
+    pb
+}
+
 /// A spinner with a message on an interactive stderr; nothing otherwise.
 pub fn progress(enabled: bool) -> indicatif::ProgressBar {
     if enabled && std::io::stderr().is_terminal() {
