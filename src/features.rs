@@ -285,6 +285,9 @@ struct Facts {
     /// Folded words joined by single spaces, with spaces around (` a b `), for
     /// finding copies of a block inside another; empty for long blocks.
     word_text: String,
+    /// One bit per word of `word_text` (a 64-bit Bloom filter): a block whose
+    /// words are not all in another's cannot be a copy inside it.
+    word_bits: u64,
 }
 
 fn is_terminal(c: char) -> bool {
@@ -450,12 +453,14 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
         f32::from(lines >= 3 && words as u32 <= lines + lines / 4),
     );
     let mut word_text = String::new();
+    let mut word_bits = 0u64;
     if words <= MAX_COPY_WORDS {
         word_text.push(' ');
         for w in folded.split(|c: char| !(chars::is_alphanumeric(c) || c == '\'')) {
             if !w.is_empty() {
                 word_text.push_str(w);
                 word_text.push(' ');
+                word_bits |= 1 << (Fnv::new(0).bytes(w.as_bytes()).finish() & 63);
             }
         }
     }
@@ -466,6 +471,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
         chars,
         text_hash,
         word_text,
+        word_bits,
     }
 }
 
@@ -492,11 +498,15 @@ fn mark_copies(facts: &mut [Facts]) {
         // One searcher per needle, reused over the haystacks.
         let needle = std::mem::take(&mut facts[i].word_text);
         let finder = Finder::new(needle.as_bytes());
+        let bits = facts[i].word_bits;
         for &j in &short {
             if i == j || facts[i].text_hash == facts[j].text_hash {
                 continue;
             }
+            // `needle` is whole words between spaces, so inside `j` only if
+            // every one of its words is a word of `j`.
             if facts[j].word_text.len() > needle.len()
+                && bits & !facts[j].word_bits == 0
                 && finder.find(facts[j].word_text.as_bytes()).is_some()
             {
                 facts[i].dense[inside] = 1.0;
@@ -955,6 +965,49 @@ mod tests {
         assert!(a[0].entries.contains(&(first, 1.0)));
         assert!(!a[3].entries.iter().any(|e| e.0 == first));
         assert!(a[2].entries.contains(&(col!("has_copyright") as u32, 1.0)));
+    }
+
+    /// Copy detection as first written: every pair, `str::contains`.
+    fn mark_copies_naive(facts: &mut [Facts]) {
+        let short: Vec<usize> = (0..facts.len())
+            .filter(|&i| facts[i].words >= MIN_COPY_WORDS && !facts[i].word_text.is_empty())
+            .take(400)
+            .collect();
+        for &i in &short {
+            for &j in &short {
+                if i == j || facts[i].text_hash == facts[j].text_hash {
+                    continue;
+                }
+                if facts[j].word_text.len() > facts[i].word_text.len()
+                    && facts[j].word_text.contains(facts[i].word_text.as_str())
+                {
+                    facts[i].dense[col!("copy_inside_other")] = 1.0;
+                    facts[j].dense[col!("copy_contains_other")] = 1.0;
+                    facts[if j < i { i } else { j }].dense[col!("copy_of_earlier")] = 1.0;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn copy_detection_agrees_with_the_naive_pairwise_search() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training-data");
+        let pages = crate::corpus::load(&[root.join("dev")]).unwrap();
+        let mut marked = 0;
+        for p in pages.iter().map(|p| &p.page) {
+            let facts: Vec<Facts> = p
+                .iter()
+                .map(|(b, t)| block_facts(t, &crate::normalize::fold(t), &identify(t), b.lines))
+                .collect();
+            let (mut fast, mut slow) = (facts.clone(), facts);
+            mark_copies(&mut fast);
+            mark_copies_naive(&mut slow);
+            for (a, b) in fast.iter().zip(&slow) {
+                assert_eq!(a.dense, b.dense, "page {}", p.id);
+                marked += usize::from(a.dense[col!("copy_inside_other")] > 0.0);
+            }
+        }
+        assert!(marked > 10, "only {marked} copies found");
     }
 
     #[test]

@@ -103,9 +103,15 @@ pub fn progress_counter(enabled: bool, unit: &str) -> indicatif::ProgressBar {
     let pb = progress(enabled);
     if !pb.is_hidden() {
         let style = indicatif::ProgressStyle::with_template(&format!(
-            "{{spinner}} {{human_pos}} {unit} ({{per_sec}}) {{elapsed}} {{msg}}"
+            "{{spinner}} {{human_pos}} {unit} ({{rate}} {unit}/s) {{elapsed}} {{msg}}"
         ))
-        .expect("valid progress template");
+        .expect("valid progress template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", s.per_sec());
+            },
+        );
         pb.set_style(style);
     }
     pb
