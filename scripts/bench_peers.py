@@ -348,16 +348,18 @@ def print_table(rows, a):
     ghirbal_cpu = next(r for r in rows if r["corpus"] == "html" and r["tool"] == "ghirbal --format text"
                        and r["threads"] == 1)
     g_rate = ghirbal_cpu["pages"] / ghirbal_cpu["cpu"]
-    print("| corpus | tool | threads | pages | MB | wall s | CPU s | pages/s (wall) | MB/s (wall) "
-          "| pages/s per CPU s | peak RSS MB | ghirbal ÷ tool (per CPU s) | body word-F1 | note |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| corpus | tool | threads | pages | MB | wall s | CPU s | cores busy (CPU ÷ wall) | pages/s (wall) "
+          "| MB/s (wall) | pages/s per CPU s | MB/s per CPU s | peak RSS MB | ghirbal ÷ tool (pages per CPU s) "
+          "| body word-F1 | note |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         rate = r["pages"] / r["cpu"]
         ratio = f"{g_rate / rate:.1f}×" if r["corpus"] == "html" and not r["tool"].startswith("ghirbal") else ""
         f1 = f"{r['f1']:.3f}" if r["f1"] is not None else ""
         print(f"| {r['corpus']} | {r['tool']} | {r['threads']} | {r['pages']} | {r['bytes'] / 1e6:.1f} "
-              f"| {r['wall']:.2f} | {r['cpu']:.2f} | {r['pages'] / r['wall']:.1f} "
-              f"| {r['bytes'] / 1e6 / r['wall']:.2f} | {rate:.1f} | {r['rss']:.0f} | {ratio} | {f1} | {r['note']} |")
+              f"| {r['wall']:.2f} | {r['cpu']:.2f} | {r['cpu'] / r['wall']:.2f} | {r['pages'] / r['wall']:.1f} "
+              f"| {r['bytes'] / 1e6 / r['wall']:.2f} | {rate:.1f} | {r['bytes'] / 1e6 / r['cpu']:.2f} "
+              f"| {r['rss']:.0f} | {ratio} | {f1} | {r['note']} |")
     with open(os.path.join(a.data, "out", "results.json"), "w") as w:
         json.dump(rows, w, indent=1)
 
