@@ -4,15 +4,20 @@
 //! without language identification (every block given `none`), to show what
 //! language identification costs end to end.
 //!
-//! `cargo run --release --example stages -- INPUT...` (any input `classify`
-//! takes); prints one JSON line per stage: pages, payload bytes, wall and CPU
-//! seconds. Used by `scripts/bench-peers.sh` for the text corpus.
+//! `cargo run --release --example stages -- [--page-times FILE] INPUT...` (any
+//! input `classify` takes); prints one JSON line per stage: pages, payload
+//! bytes, wall and CPU seconds. Used by `scripts/bench-peers.sh` for the text
+//! corpus. With `--page-times`, also writes `bytes seconds` per page of the
+//! classify stage (page built and labelled, what a `classify` worker does
+//! but for formatting the output line), from which `scripts/bench_peers.py scaling` works out how
+//! `--threads N` batches would share the pages among N cores.
 
 use ghirbal::features::Extractor;
 use ghirbal::input::{InputFormat, Payload, Records};
 use ghirbal::lang::WordCounts;
 use ghirbal::{identify_blocks, Classifier, Lang, LangInfo, Limits, Page};
 use std::hint::black_box;
+use std::io::Write;
 use std::time::Instant;
 
 #[derive(Clone, Copy)]
@@ -52,8 +57,18 @@ fn payload_len(p: &Payload) -> usize {
 }
 
 fn main() {
-    let inputs: Vec<String> = std::env::args().skip(1).collect();
-    assert!(!inputs.is_empty(), "usage: stages INPUT...");
+    let mut inputs: Vec<String> = std::env::args().skip(1).collect();
+    let mut page_times = None;
+    if inputs.first().map(String::as_str) == Some("--page-times") && inputs.len() > 1 {
+        let path = inputs.remove(1);
+        inputs.remove(0);
+        let f = std::fs::File::create(&path).expect("page-times file");
+        page_times = Some(std::io::BufWriter::new(f));
+    }
+    assert!(
+        !inputs.is_empty(),
+        "usage: stages [--page-times FILE] INPUT..."
+    );
     let model = ghirbal::default_model().expect("default model");
     let limits = Limits::default();
     let origin = Instant::now();
@@ -71,7 +86,9 @@ fn main() {
         for rec in Records::open_as(&inputs, &limits, InputFormat::Auto) {
             let Ok(payload) = rec.payload else { continue };
             pages += 1;
-            bytes += payload_len(&payload);
+            let len = payload_len(&payload);
+            bytes += len;
+            let started = Instant::now();
             let page = payload.into_page(&rec.id, rec.url.as_deref(), &limits);
             match stage {
                 Stage::Segment => {}
@@ -80,6 +97,9 @@ fn main() {
                 }
                 Stage::Classify => {
                     black_box(classifier.classify(&page));
+                    if let Some(w) = page_times.as_mut() {
+                        writeln!(w, "{len} {}", started.elapsed().as_secs_f64()).unwrap();
+                    }
                 }
                 Stage::ClassifyWithoutLanguage => {
                     let langs = no_language(&page);
@@ -88,6 +108,9 @@ fn main() {
                 }
             }
             black_box(page);
+        }
+        if let Some(w) = page_times.as_mut() {
+            w.flush().unwrap();
         }
         let seconds = t.elapsed().as_secs_f64();
         let cpu = cpu_seconds(origin) - c;

@@ -12,6 +12,8 @@ environment with the pinned peers (scripts/bench-requirements.txt) and calls
             peer, so that /usr/bin/time sees its peak RSS); prints one JSON line
   all       run ghirbal and every peer on the same pages in this run, score
             body word-F1 (the WCXB metric) and print the table
+  scaling   from per-page times (examples/stages --page-times), the speed-up
+            `classify --threads N` can reach on N idle cores with its batches
 
 Timing: a peer's clock runs over its loop (read a page, extract, write the
 text), after the interpreter has started and imported the peer. ghirbal is one
@@ -320,11 +322,41 @@ def run_all(a):
                                       os.path.join(out, f"ghirbal-text-{threads}.jsonl"), wet])
         row("text", "ghirbal (JSON, all labels)", threads, wet_pages, wet_bytes, wall, cpu, rss)
     stages = os.path.join(ROOT, "target", "release", "examples", "stages")
-    stdout, wall, cpu, rss, _ = timed([stages, wet])
+    times = os.path.join(out, "page-times-text.txt")
+    stdout, wall, cpu, rss, _ = timed([stages, "--page-times", times, wet])
     for st in map(json.loads, stdout.strip().splitlines()):
         row("text", f"stages: {st['stage']}", 1, st["pages"], st["bytes"], st["seconds"], st["cpu"], rss,
             note="in-process, no output")
+    html_times = os.path.join(out, "page-times-html.txt")
+    timed([stages, "--page-times", html_times, html_dir])
     print_table(rows, a)
+    print()
+    for name, t in (("html", html_times), ("text", times)):
+        print(f"`--threads {a.threads}` on {a.threads} idle cores, {name}: at most "
+              f"{scaling(t, a.threads):.2f}× one thread (classify's batches, measured per-page times, "
+              "list scheduling; reading and writing overlap and are left out)")
+
+
+BATCH_RECORDS, BATCH_BYTES = 256, 8 << 20  # as in src/cli/classify.rs
+
+
+def scaling(path, workers):
+    """Speed-up of `workers` threads over one: each batch (classify's rule)
+    handed out page by page to the first free worker; a batch ends when its
+    slowest worker does."""
+    with open(path) as fh:
+        pages = [(int(b), float(s)) for b, s in (line.split() for line in fh)]
+    total, span, i = sum(s for _, s in pages), 0.0, 0
+    while i < len(pages):
+        free, n, size = [0.0] * workers, 0, 0
+        while i < len(pages) and n < BATCH_RECORDS and size < BATCH_BYTES:
+            k = free.index(min(free))
+            free[k] += pages[i][1]
+            size += pages[i][0]
+            n += 1
+            i += 1
+        span += max(free)
+    return total / span
 
 
 def ids_file(out, gold):
@@ -375,6 +407,9 @@ def main():
         s.add_argument("--min-mb", type=float, default=50)
         s.add_argument("--threads", type=int, default=os.cpu_count())
         s.add_argument("--limit", type=int, help="only the first N WCXB pages (a quick check)")
+    s = sub.add_parser("scaling")
+    s.add_argument("page_times")
+    s.add_argument("--threads", type=int, default=2)
     s = sub.add_parser("peer")
     s.add_argument("name", choices=PEERS)
     s.add_argument("--pages", required=True)
@@ -383,6 +418,8 @@ def main():
     a = p.parse_args()
     if a.cmd == "prepare":
         print(prepare(a.wcxb, a.training, a.data, a.min_mb))
+    elif a.cmd == "scaling":
+        print(f"{scaling(a.page_times, a.threads):.3f}")
     elif a.cmd == "peer":
         run_peer(a.name, a.pages, a.out, a.limit)
     else:
