@@ -1,6 +1,7 @@
 //! Throughput of the text pipeline, per stage and end to end, on the repo's
 //! own pages (the labelled corpus, read as raw text). Criterion prints MiB/s
-//! (`thrpt`) for each stage; run with `cargo bench --bench classify`.
+//! (`thrpt`) for each stage, and the time to load the default model; run
+//! with `cargo bench --bench classify`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use ghirbal::features::Extractor;
@@ -84,5 +85,13 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+/// Parsing and validating the embedded default model (what every run pays
+/// before its first page).
+fn model_load(c: &mut Criterion) {
+    c.bench_function("model load (default model JSON)", |b| {
+        b.iter(|| black_box(ghirbal::Model::from_json(ghirbal::DEFAULT_MODEL_JSON).unwrap()))
+    });
+}
+
+criterion_group!(benches, stages, model_load);
 criterion_main!(benches);

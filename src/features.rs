@@ -9,12 +9,16 @@
 //! the model adds the first pass's role probabilities of the neighbours
 //! ([`add_context_probs`]).
 
+use crate::chars;
 use crate::label::{Lang, Role};
 use crate::lang::LangInfo;
 use crate::normalize::{fold_into, NORMALIZATION};
 use crate::page::Page;
+use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
@@ -151,6 +155,17 @@ const NEIGHBOUR: &[&str] = &[
     "has_url",
 ];
 
+/// Columns of [`NEIGHBOUR`] in [`OWN`].
+const NEIGHBOUR_COLS: [usize; NEIGHBOUR.len()] = {
+    let mut cols = [0; NEIGHBOUR.len()];
+    let mut i = 0;
+    while i < NEIGHBOUR.len() {
+        cols[i] = own_index(NEIGHBOUR[i]);
+        i += 1;
+    }
+    cols
+};
+
 /// Number of columns of the context-probability block added by the second pass:
 /// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, and the
 /// page mean.
@@ -264,15 +279,18 @@ impl Fnv {
 
 /// Per-block facts computed once and shared by the block's own row and its
 /// neighbours' rows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Facts {
-    dense: Vec<f32>,
+    dense: [f32; OWN.len()],
     words: usize,
     chars: usize,
     text_hash: u64,
     /// Folded words joined by single spaces, with spaces around (` a b `), for
     /// finding copies of a block inside another; empty for long blocks.
     word_text: String,
+    /// One bit per word of `word_text` (a 64-bit Bloom filter): a block whose
+    /// words are not all in another's cannot be a copy inside it.
+    word_bits: u64,
 }
 
 fn is_terminal(c: char) -> bool {
@@ -280,8 +298,28 @@ fn is_terminal(c: char) -> bool {
 }
 
 /// Shape facts of one block's text.
+/// Substrings the shape features look for in folded text, searched with
+/// prebuilt searchers (a `str::contains` builds one per call).
+struct Needles {
+    paren_c: Finder<'static>,
+    copyright: Finder<'static>,
+    http: Finder<'static>,
+    www: Finder<'static>,
+}
+
+static NEEDLES: LazyLock<Needles> = LazyLock::new(|| Needles {
+    paren_c: Finder::new("(c)"),
+    copyright: Finder::new("copyright"),
+    http: Finder::new("http"),
+    www: Finder::new("www."),
+});
+
+fn has(f: &Finder<'_>, text: &str) -> bool {
+    f.find(text.as_bytes()).is_some()
+}
+
 fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
-    let mut d = vec![0.0f32; OWN.len()];
+    let mut d = [0.0f32; OWN.len()];
     let mut arabic = 0usize;
     let mut latin = 0usize;
     let mut upper = 0usize;
@@ -344,6 +382,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let last = text.chars().rev().find(|c| !c.is_whitespace());
     let first = text.chars().find(|c| !c.is_whitespace());
     let lower = folded;
+    let needles = &*NEEDLES;
     let mut set = |c: usize, v: f32| d[c] = v;
     set(col!("ln_chars"), (1.0 + chars as f32).ln() / 8.0);
     set(col!("ln_words"), (1.0 + words as f32).ln() / 5.0);
@@ -373,7 +412,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     set(col!("ln_terminals"), (1.0 + terminals as f32).ln() / 3.0);
     set(
         col!("has_copyright"),
-        f32::from(copyright || lower.contains("(c)") || lower.contains("copyright")),
+        f32::from(copyright || has(&needles.paren_c, lower) || has(&needles.copyright, lower)),
     );
     set(col!("has_year"), f32::from(has_year(text)));
     set(col!("ln_pipes"), (1.0 + pipes as f32).ln() / 2.0);
@@ -387,7 +426,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     );
     set(
         col!("has_url"),
-        f32::from(lower.contains("http") || lower.contains("www.") || lower.contains('@')),
+        f32::from(has(&needles.http, lower) || has(&needles.www, lower) || lower.contains('@')),
     );
     set(col!("ln_lines"), (lines as f32).ln() / 2.0);
     set(
@@ -419,12 +458,14 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
         f32::from(lines >= 3 && words as u32 <= lines + lines / 4),
     );
     let mut word_text = String::new();
+    let mut word_bits = 0u64;
     if words <= MAX_COPY_WORDS {
         word_text.push(' ');
         for w in folded.split(|c: char| !(is_word_char(c) || c == '\'')) {
             if !w.is_empty() {
                 word_text.push_str(w);
                 word_text.push(' ');
+                word_bits |= 1 << (Fnv::new(0).bytes(w.as_bytes()).finish() & 63);
             }
         }
     }
@@ -435,6 +476,7 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
         chars,
         text_hash,
         word_text,
+        word_bits,
     }
 }
 
@@ -453,27 +495,7 @@ pub fn is_word_char(c: char) -> bool {
             matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
         }
         crate::lang::Script::Hebrew | crate::lang::Script::OtherLetter => true,
-        crate::lang::Script::Other => c.is_alphanumeric(),
-    }
-}
-
-/// Counts keyed by values that are already hashes: no need to hash them again.
-type HashCounts = HashMap<u64, u32, std::hash::BuildHasherDefault<IdentityHasher>>;
-
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
+        crate::lang::Script::Other => chars::is_alphanumeric(c),
     }
 }
 
@@ -497,12 +519,18 @@ fn mark_copies(facts: &mut [Facts]) {
         .take(400)
         .collect();
     for &i in &short {
-        let finder = memchr::memmem::Finder::new(facts[i].word_text.as_bytes()).into_owned();
+        // One searcher per needle, reused over the haystacks.
+        let needle = std::mem::take(&mut facts[i].word_text);
+        let finder = Finder::new(needle.as_bytes());
+        let bits = facts[i].word_bits;
         for &j in &short {
             if i == j || facts[i].text_hash == facts[j].text_hash {
                 continue;
             }
-            if facts[j].word_text.len() > facts[i].word_text.len()
+            // `needle` is whole words between spaces, so inside `j` only if
+            // every one of its words is a word of `j`.
+            if facts[j].word_text.len() > needle.len()
+                && bits & !facts[j].word_bits == 0
                 && finder.find(facts[j].word_text.as_bytes()).is_some()
             {
                 facts[i].dense[inside] = 1.0;
@@ -514,6 +542,8 @@ fn mark_copies(facts: &mut [Facts]) {
                 }
             }
         }
+        drop(finder);
+        facts[i].word_text = needle;
     }
 }
 
@@ -601,11 +631,40 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
     }
 }
 
-/// Reusable buffers for feature extraction.
+/// Hasher for keys that are already well-mixed 64-bit hashes ([`Fnv::finish`]).
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type HashCounts = HashMap<u64, u32, BuildHasherDefault<PassThrough>>;
+
+/// Reusable buffers for feature extraction: kept between pages so that the
+/// per-page work allocates little beyond the rows it returns.
 #[derive(Default)]
 pub struct Extractor {
     folded: String,
     tokens: Vec<(usize, usize)>,
+    /// Character boundaries of one word, for character n-grams.
+    bounds: Vec<usize>,
+    /// Hashed entries of every block of the page, one after the other.
+    hashed: Vec<(u32, f32)>,
+    /// End of each block's entries in `hashed`.
+    hashed_ends: Vec<usize>,
+    repeats: HashCounts,
+    seen: HashCounts,
 }
 
 impl Extractor {
@@ -618,7 +677,8 @@ impl Extractor {
         let layout = cfg.layout();
         let n = page.blocks.len();
         let mut facts = Vec::with_capacity(n);
-        let mut hashed: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
+        self.hashed.clear();
+        self.hashed_ends.clear();
         let mut dirs_mixed = Vec::with_capacity(n);
         let mut heads: Vec<Vec<u32>> = Vec::with_capacity(n);
         for (i, (b, text)) in page.iter().enumerate() {
@@ -629,16 +689,18 @@ impl Extractor {
             facts.push(f);
             // Arabic and Latin words together: a mixed-direction block.
             dirs_mixed.push(langs[i].words.arabic > 0 && langs[i].words.latin > 0);
-            let mut h = Vec::new();
+            let mut h = std::mem::take(&mut self.hashed);
             self.hash_text(cfg, &layout, &mut h);
             heads.push(self.header_hashes(&layout));
             if let Some(s) = b.structure.as_deref() {
                 hash_structure(s, &layout, &mut h);
             }
-            hashed.push(h);
+            self.hashed_ends.push(h.len());
+            self.hashed = h;
         }
         // Page-level facts.
-        let mut repeats = HashCounts::default();
+        let repeats = &mut self.repeats;
+        repeats.clear();
         for f in &facts {
             *repeats.entry(f.text_hash).or_default() += 1;
         }
@@ -668,7 +730,8 @@ impl Extractor {
             .collect();
         mark_copies(&mut facts);
         mark_title_runs(&mut facts);
-        let mut seen = HashCounts::default();
+        let seen = &mut self.seen;
+        seen.clear();
         let mut chars_before = 0usize;
         for i in 0..n {
             let f = &mut facts[i];
@@ -712,10 +775,13 @@ impl Extractor {
             chars_before += f.chars;
         }
         // Assemble rows.
-        let neighbour_cols: Vec<usize> = NEIGHBOUR.iter().map(|n| own_index(n)).collect();
         let mut rows = Vec::with_capacity(n);
         for i in 0..n {
-            let mut row = Row::default();
+            let hashed =
+                &self.hashed[if i == 0 { 0 } else { self.hashed_ends[i - 1] }..self.hashed_ends[i]];
+            let mut row = Row {
+                entries: Vec::with_capacity(OWN.len() + layout.neighbours + hashed.len()),
+            };
             for (c, &v) in facts[i].dense.iter().enumerate() {
                 row.push(c, v);
             }
@@ -724,14 +790,14 @@ impl Extractor {
                 let base = layout.own + slot * stride;
                 match j {
                     Some(j) => {
-                        for (k, &c) in neighbour_cols.iter().enumerate() {
+                        for (k, &c) in NEIGHBOUR_COLS.iter().enumerate() {
                             row.push(base + k, facts[j].dense[c]);
                         }
                     }
                     None => row.push(base + NEIGHBOUR.len(), 1.0),
                 }
             }
-            row.entries.extend_from_slice(&hashed[i]);
+            row.entries.extend_from_slice(hashed);
             // The section this block sits in: words of the nearest short,
             // header-like block above it (a "Most read" or "Sponsored" heading
             // colours the list under it).
@@ -832,7 +898,7 @@ impl Extractor {
         // Character n-grams inside words, with word boundaries.
         let (cmin, cmax) = cfg.char_ngrams;
         let start_at = out.len();
-        let mut bounds: Vec<usize> = Vec::with_capacity(64);
+        let bounds = &mut self.bounds;
         for &(s, e) in toks {
             let word = &text[s..e];
             bounds.clear();
@@ -895,14 +961,34 @@ pub fn add_context_probs(
     i: usize,
     layout: &Layout,
 ) -> Row {
-    let mut r = row.clone();
+    let mut r = Row {
+        entries: Vec::with_capacity(row.entries.len() + CONTEXT_PROBS),
+    };
+    r.entries.extend_from_slice(&row.entries);
+    for_each_context(probs, i, layout, |c, v| r.entries.push((c as u32, v)));
+    r
+}
+
+/// The entries [`add_context_probs`] appends to block `i`'s row, in the same
+/// order, without building the row: `f(column, value)` for each non-zero one.
+pub fn for_each_context(
+    probs: &[[f32; Role::COUNT]],
+    i: usize,
+    layout: &Layout,
+    mut f: impl FnMut(usize, f32),
+) {
+    let mut push = |c: usize, v: f32| {
+        if v != 0.0 {
+            f(c, v)
+        }
+    };
     let base = layout.pass1;
     let n = probs.len();
     for (slot, off) in [-2isize, -1, 1, 2].iter().enumerate() {
         let j = i as isize + off;
         if j >= 0 && (j as usize) < n {
             for (k, &p) in probs[j as usize].iter().enumerate() {
-                r.push(base + slot * Role::COUNT + k, p);
+                push(base + slot * Role::COUNT + k, p);
             }
         }
     }
@@ -920,7 +1006,7 @@ pub fn add_context_probs(
     }
     if cnt > 0.0 {
         for (k, w) in win.iter().enumerate() {
-            r.push(base + 4 * Role::COUNT + k, w / cnt);
+            push(base + 4 * Role::COUNT + k, w / cnt);
         }
     }
     let mut page = [0.0f32; Role::COUNT];
@@ -930,9 +1016,8 @@ pub fn add_context_probs(
         }
     }
     for (k, v) in page.iter().enumerate() {
-        r.push(base + 5 * Role::COUNT + k, v / n as f32);
+        push(base + 5 * Role::COUNT + k, v / n as f32);
     }
-    r
 }
 
 #[cfg(test)]
@@ -977,6 +1062,49 @@ mod tests {
         assert!(a[0].entries.contains(&(first, 1.0)));
         assert!(!a[3].entries.iter().any(|e| e.0 == first));
         assert!(a[2].entries.contains(&(col!("has_copyright") as u32, 1.0)));
+    }
+
+    /// Copy detection as first written: every pair, `str::contains`.
+    fn mark_copies_naive(facts: &mut [Facts]) {
+        let short: Vec<usize> = (0..facts.len())
+            .filter(|&i| facts[i].words >= MIN_COPY_WORDS && !facts[i].word_text.is_empty())
+            .take(400)
+            .collect();
+        for &i in &short {
+            for &j in &short {
+                if i == j || facts[i].text_hash == facts[j].text_hash {
+                    continue;
+                }
+                if facts[j].word_text.len() > facts[i].word_text.len()
+                    && facts[j].word_text.contains(facts[i].word_text.as_str())
+                {
+                    facts[i].dense[col!("copy_inside_other")] = 1.0;
+                    facts[j].dense[col!("copy_contains_other")] = 1.0;
+                    facts[if j < i { i } else { j }].dense[col!("copy_of_earlier")] = 1.0;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn copy_detection_agrees_with_the_naive_pairwise_search() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training-data");
+        let pages = crate::corpus::load(&[root.join("dev")]).unwrap();
+        let mut marked = 0;
+        for p in pages.iter().map(|p| &p.page) {
+            let facts: Vec<Facts> = p
+                .iter()
+                .map(|(b, t)| block_facts(t, &crate::normalize::fold(t), &identify(t), b.lines))
+                .collect();
+            let (mut fast, mut slow) = (facts.clone(), facts);
+            mark_copies(&mut fast);
+            mark_copies_naive(&mut slow);
+            for (a, b) in fast.iter().zip(&slow) {
+                assert_eq!(a.dense, b.dense, "page {}", p.id);
+                marked += usize::from(a.dense[col!("copy_inside_other")] > 0.0);
+            }
+        }
+        assert!(marked > 10, "only {marked} copies found");
     }
 
     #[test]

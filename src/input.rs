@@ -48,6 +48,20 @@ pub enum Payload {
 }
 
 impl Payload {
+    /// Bytes of the page it holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Payload::Text(b) => b.len(),
+            Payload::Str(s) => s.len(),
+            Payload::Html { bytes, .. } => bytes.len(),
+        }
+    }
+
+    /// Whether the page is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The page this payload holds: decoded, parsed and cut into blocks.
     pub fn into_page(self, id: &str, url: Option<&str>, limits: &Limits) -> crate::page::Page {
         match self {

@@ -30,6 +30,7 @@
 //! assert_eq!(labels[4].role, ghirbal::Role::Ad);
 //! //! ```
 
+pub mod chars;
 pub mod corpus;
 pub mod decode;
 pub mod eval;

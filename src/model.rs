@@ -15,7 +15,7 @@
 //! the label set, the feature configuration, both weight matrices and the
 //! training metadata; [`Model::from_json`] rejects anything inconsistent.
 
-use crate::features::{add_context_probs, FeatureConfig, Layout, Row};
+use crate::features::{add_context_probs, for_each_context, FeatureConfig, Layout, Row};
 use crate::label::Role;
 use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
@@ -78,18 +78,30 @@ pub struct Linear {
 impl Linear {
     /// Role probabilities of one sparse row.
     pub fn predict(&self, row: &Row) -> [f32; Role::COUNT] {
-        let mut s = [0.0f32; Role::COUNT];
-        s.copy_from_slice(&self.intercept[..Role::COUNT]);
+        let mut s = self.intercept();
         for &(c, v) in &row.entries {
-            let base = c as usize * Role::COUNT;
-            if let Some(w) = self.weights.get(base..base + Role::COUNT) {
-                for k in 0..Role::COUNT {
-                    s[k] += w[k] * v;
-                }
-            }
+            self.add(c as usize, v, &mut s);
         }
         softmax(&mut s);
         s
+    }
+
+    fn intercept(&self) -> [f32; Role::COUNT] {
+        let mut s = [0.0f32; Role::COUNT];
+        s.copy_from_slice(&self.intercept[..Role::COUNT]);
+        s
+    }
+
+    /// Add column `c` with value `v` to the scores `s` (columns beyond the
+    /// matrix count nothing).
+    #[inline]
+    fn add(&self, c: usize, v: f32, s: &mut [f32; Role::COUNT]) {
+        let base = c * Role::COUNT;
+        if let Some(w) = self.weights.get(base..base + Role::COUNT) {
+            for k in 0..Role::COUNT {
+                s[k] += w[k] * v;
+            }
+        }
     }
 }
 
@@ -306,16 +318,37 @@ impl Model {
 
     /// Role probabilities of every block of one page, with the passes for its
     /// kind (HTML pages use the HTML passes when the model has them).
+    ///
+    /// Pass two's row is pass one's row plus the context columns
+    /// ([`add_context_probs`]); both passes being linear, pass two's scores
+    /// are its weights over pass one's row, summed in the same walk over the
+    /// row as pass one's, plus the context columns' share once pass one's
+    /// probabilities are known. The additions happen in the same order as
+    /// `pass2.predict(&add_context_probs(..))`, so the result is identical to
+    /// the last bit, without building second rows.
     pub fn predict_page_kind(&self, rows: &[Row], html: bool) -> Vec<[f32; Role::COUNT]> {
         let (pass1, pass2) = match (&self.html, html) {
             (Some(h), true) => (&h.pass1, &h.pass2),
             _ => (&self.pass1, &self.pass2),
         };
         let layout = self.features.layout();
-        let p1: Vec<_> = rows.iter().map(|r| pass1.predict(r)).collect();
-        (0..rows.len())
-            .map(|i| pass2.predict(&add_context_probs(&rows[i], &p1, i, &layout)))
-            .collect()
+        let mut p1 = Vec::with_capacity(rows.len());
+        let mut p2 = Vec::with_capacity(rows.len());
+        for r in rows {
+            let (mut s1, mut s2) = (pass1.intercept(), pass2.intercept());
+            for &(c, v) in &r.entries {
+                pass1.add(c as usize, v, &mut s1);
+                pass2.add(c as usize, v, &mut s2);
+            }
+            softmax(&mut s1);
+            p1.push(s1);
+            p2.push(s2);
+        }
+        for (i, s) in p2.iter_mut().enumerate() {
+            for_each_context(&p1, i, &layout, |c, v| pass2.add(c, v, s));
+            softmax(s);
+        }
+        p2
     }
 
     /// Fit a model on pages' rows: text pages train the main passes; when
@@ -535,6 +568,53 @@ fn fit_linear(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The two passes as written down: pass one per row, then pass two on
+    /// the row extended with the context columns.
+    fn predict_page_by_definition(m: &Model, rows: &[Row]) -> Vec<[f32; Role::COUNT]> {
+        let layout = m.layout();
+        let p1: Vec<_> = rows.iter().map(|r| m.pass1.predict(r)).collect();
+        (0..rows.len())
+            .map(|i| {
+                m.pass2
+                    .predict(&add_context_probs(&rows[i], &p1, i, &layout))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn predict_page_is_bit_identical_to_the_two_passes_by_definition() {
+        let m = crate::default_model().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training-data");
+        let mut pages: Vec<_> = crate::corpus::load(&[root.join("dev")])
+            .unwrap()
+            .into_iter()
+            .map(|p| p.page)
+            .collect();
+        pages.push(crate::html::page_from_html(
+            "h",
+            None,
+            "<nav><a href=/>Home</a> | <a href=/n>News</a></nav><h1>Oil prices climb</h1>\
+             <p>Oil prices climbed on Wednesday as producers met in Vienna.</p>\
+             <p>أعلنت الحكومة اليوم عن خطة جديدة.</p><footer>© 2025</footer>"
+                .as_bytes(),
+            None,
+        ));
+        let mut ex = crate::features::Extractor::new();
+        let mut blocks = 0;
+        for p in &pages {
+            let langs = crate::identify_blocks(p);
+            let rows = ex.rows(p, &langs, &m.features);
+            let fast = m.predict_page(&rows);
+            let slow = predict_page_by_definition(m, &rows);
+            let bits = |v: &[[f32; Role::COUNT]]| -> Vec<u32> {
+                v.iter().flatten().map(|x| x.to_bits()).collect()
+            };
+            assert_eq!(bits(&fast), bits(&slow), "page {}", p.id);
+            blocks += rows.len();
+        }
+        assert!(blocks > 1000, "only {blocks} blocks compared");
+    }
 
     #[test]
     fn folds_are_deterministic_and_balanced() {

@@ -63,10 +63,11 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
             inner_space = true;
             pending_space = false;
         }
-        letters |= matches!(
-            crate::lang::script(c),
-            Script::Arabic | Script::Latin | Script::Hebrew | Script::OtherLetter
-        );
+        letters = letters
+            || matches!(
+                crate::lang::script(c),
+                Script::Arabic | Script::Latin | Script::Hebrew | Script::OtherLetter
+            );
         chars += 1;
         last = i + c.len_utf8();
     }

@@ -634,7 +634,7 @@ impl WarcReader {
     }
 
     /// Turn a record into a page record, or count it as skipped.
-    fn page_record(&mut self, rec: WarcRecord) -> Option<Record> {
+    fn page_record(&mut self, mut rec: WarcRecord) -> Option<Record> {
         let kind = rec.header("warc-type").unwrap_or("").to_ascii_lowercase();
         let id = rec
             .id()
@@ -653,7 +653,7 @@ impl WarcReader {
             .unwrap_or("")
             .to_ascii_lowercase();
         match kind.as_str() {
-            "conversion" => Some(make(Ok(Payload::Text(rec.block.clone())))),
+            "conversion" => Some(make(Ok(Payload::Text(std::mem::take(&mut rec.block))))),
             "response"
                 if warc_ct.starts_with("application/http") || rec.block.starts_with(b"HTTP/") =>
             {
@@ -686,7 +686,7 @@ impl WarcReader {
                 let (mime, charset) = parse_content_type(&warc_ct);
                 let _ = mime;
                 Some(make(Ok(Payload::Html {
-                    bytes: rec.block.clone(),
+                    bytes: std::mem::take(&mut rec.block),
                     charset_hint: charset,
                 })))
             }

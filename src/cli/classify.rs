@@ -2,7 +2,7 @@
 
 use super::{load_model, Outcome};
 use anyhow::Context;
-use ghirbal::input::{InputFormat, Record, Records};
+use ghirbal::input::{InputFormat, Payload, Record, Records};
 use ghirbal::output::{self, Format};
 use ghirbal::{Classifier, Limits};
 use rayon::prelude::*;
@@ -38,7 +38,8 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Records per batch; output is flushed after each batch.
+    /// Records per batch (a batch also ends after 8 MiB of pages); output is
+    /// flushed after each batch. The next batch is read while one is labelled.
     #[arg(long, default_value_t = 256)]
     batch: usize,
     /// Exit 0 even when some records failed (they are still error lines):
@@ -54,6 +55,23 @@ pub struct Args {
     /// Most blocks per page; a page with more is cut and flagged `"truncated": true`.
     #[arg(long, default_value_t = Limits::default().max_blocks)]
     max_blocks: usize,
+}
+
+/// Page bytes that end a batch: with the batch being read and the one being
+/// labelled, this bounds the memory a run needs whatever the input's size.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// The next records of `records`: `max` of them, or fewer once they hold
+/// [`BATCH_BYTES`] of pages.
+fn next_batch(records: &mut Records, max: usize) -> Vec<Record> {
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    while out.len() < max && bytes < BATCH_BYTES {
+        let Some(r) = records.next() else { break };
+        bytes += r.payload.as_ref().map_or(0, Payload::len);
+        out.push(r);
+    }
+    out
 }
 
 /// Result of one record: its output text, or its failure (id, reason).
@@ -103,7 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             std::io::stdout().lock(),
         )),
     };
-    let pb = super::progress(true);
+    let pb = super::progress_counter(true, "records");
     let limits = Limits {
         max_page_bytes: args.max_page_bytes.max(1),
         max_block_bytes: args.max_block_bytes.max(16),
@@ -116,12 +134,24 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (mut read, mut failed) = (0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let batch = args.batch.max(1);
-    loop {
-        let chunk: Vec<Record> = records.by_ref().take(batch).collect();
-        if chunk.is_empty() {
-            break;
+    // A reader thread reads batches ahead (at most one waiting) while this
+    // thread labels one and writes it: answers go out as soon as they are
+    // ready, even while the reader waits on an open standard input.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
+    // Not a scoped thread: if writing fails (a closed pipe), the run ends
+    // without waiting for a reader that may be blocked on standard input.
+    let reader = std::thread::spawn(move || {
+        loop {
+            let chunk = next_batch(&mut records, batch);
+            if chunk.is_empty() || tx.send(chunk).is_err() {
+                break;
+            }
         }
+        records
+    });
+    for chunk in rx.iter() {
         read += chunk.len();
+        let n = chunk.len() as u64;
         let done: Vec<Done> = pool.install(|| {
             chunk
                 .into_par_iter()
@@ -142,8 +172,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
         }
         sink.flush()?;
-        pb.set_message(format!("{read} records"));
+        pb.inc(n);
     }
+    let records = reader
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
     pb.finish_and_clear();
     sink.finish()?;
     if read > 1 || failed > 0 {

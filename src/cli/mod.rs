@@ -104,6 +104,27 @@ pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'st
     }
 }
 
+/// A counter of `unit`s done, with their rate per second and the time
+/// elapsed, on an interactive stderr; nothing otherwise. Advance it with
+/// `inc`.
+pub fn progress_counter(enabled: bool, unit: &str) -> indicatif::ProgressBar {
+    let pb = progress(enabled);
+    if !pb.is_hidden() {
+        let style = indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {{human_pos}} {unit} ({{rate}} {unit}/s) {{elapsed}} {{msg}}"
+        ))
+        .expect("valid progress template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", s.per_sec());
+            },
+        );
+        pb.set_style(style);
+    }
+    pb
+}
+
 /// A spinner with a message on an interactive stderr; nothing otherwise.
 pub fn progress(enabled: bool) -> indicatif::ProgressBar {
     if enabled && std::io::stderr().is_terminal() {

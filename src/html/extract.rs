@@ -559,7 +559,10 @@ impl Walker<'_> {
             .unwrap_or((None, None));
         let owner_node = self.frames.get(owner).map_or(0, |f| f.node);
         let first_index = self.out.blocks.len() as u32;
-        for piece in split_long(trimmed, self.limits.max_block_bytes.max(16)) {
+        let pieces = split_long(trimmed, self.limits.max_block_bytes.max(16));
+        let last = pieces.len().saturating_sub(1);
+        let mut structure = Some(structure);
+        for (k, piece) in pieces.into_iter().enumerate() {
             if self.out.blocks.len() >= self.limits.max_blocks {
                 self.out.truncated = true;
                 break;
@@ -571,7 +574,13 @@ impl Walker<'_> {
             self.out.text.push_str(piece);
             let lines = piece.matches('\n').count() as u32 + 1;
             let mut block = Block::new(start, self.out.text.len(), lines);
-            block.structure = Some(Box::new(structure.clone()));
+            // The last piece (usually the only one) takes the structure itself.
+            let st = if k == last {
+                structure.take()
+            } else {
+                structure.clone()
+            };
+            block.structure = st.map(Box::new);
             self.out.blocks.push(block);
             self.out.labels.push(label.clone());
             self.out.owners.push(owner_node);
