@@ -519,9 +519,10 @@ fn mark_copies(facts: &mut [Facts]) {
         .take(400)
         .collect();
     for &i in &short {
-        // One searcher per needle, reused over the haystacks.
+        // One searcher per needle, reused over the haystacks; built only
+        // when a haystack passes the cheap tests (most needles meet none).
         let needle = std::mem::take(&mut facts[i].word_text);
-        let finder = Finder::new(needle.as_bytes());
+        let mut finder: Option<Finder<'_>> = None;
         let bits = facts[i].word_bits;
         for &j in &short {
             if i == j || facts[i].text_hash == facts[j].text_hash {
@@ -531,7 +532,10 @@ fn mark_copies(facts: &mut [Facts]) {
             // every one of its words is a word of `j`.
             if facts[j].word_text.len() > needle.len()
                 && bits & !facts[j].word_bits == 0
-                && finder.find(facts[j].word_text.as_bytes()).is_some()
+                && finder
+                    .get_or_insert_with(|| Finder::new(needle.as_bytes()))
+                    .find(facts[j].word_text.as_bytes())
+                    .is_some()
             {
                 facts[i].dense[inside] = 1.0;
                 facts[j].dense[contains] = 1.0;
@@ -819,19 +823,25 @@ impl Extractor {
     /// Hashed words of `self.folded` in the header namespace, when the block
     /// looks like a section header (1–5 words, no sentence end); else empty.
     fn header_hashes(&self, layout: &Layout) -> Vec<u32> {
+        const MAX_WORDS: usize = 5;
         let text = self.folded.trim_end();
         if text.ends_with(|c: char| is_terminal(c) || c == ',' || c == '،') {
             return Vec::new();
         }
-        let words: Vec<&str> = text
+        let mut words = [""; MAX_WORDS];
+        let mut n = 0;
+        for w in text
             .split(|c: char| !is_word_char(c))
             .filter(|w| !w.is_empty())
-            .collect();
-        if words.is_empty() || words.len() > 5 {
-            return Vec::new();
+        {
+            if n == MAX_WORDS {
+                return Vec::new();
+            }
+            words[n] = w;
+            n += 1;
         }
         let mask = (layout.hash_size - 1) as u64;
-        words
+        words[..n]
             .iter()
             .map(|w| {
                 layout.hash_base as u32 + (Fnv::new(50).bytes(w.as_bytes()).finish() & mask) as u32
