@@ -11,7 +11,7 @@
 
 use crate::chars;
 use crate::label::{Lang, Role};
-use crate::lang::LangInfo;
+use crate::lang::{LangInfo, Script};
 use crate::normalize::{fold_into, NORMALIZATION};
 use crate::page::Page;
 use memchr::memmem::Finder;
@@ -331,20 +331,52 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let mut chars = 0usize;
     let mut crumb = false;
     let mut copyright = false;
+    let mut words = 0usize;
+    let mut word_chars = 0usize;
+    let mut latin_words = 0usize;
+    let mut capitalised = 0usize;
+    let mut first = None;
+    let mut last = None;
+    // The whitespace-separated chunk being read: its characters, whether it
+    // holds a word character, and its first letter (a word character that
+    // is not a digit).
+    let mut chunk_chars = 0usize;
+    let mut chunk_is_word = false;
+    let mut chunk_first: Option<(char, Script)> = None;
+    let mut end_chunk = |chunk_chars: &mut usize,
+                         chunk_is_word: &mut bool,
+                         chunk_first: &mut Option<(char, Script)>| {
+        if std::mem::take(chunk_is_word) {
+            words += 1;
+            word_chars += *chunk_chars;
+            if let Some((f, Script::Latin)) = *chunk_first {
+                latin_words += 1;
+                capitalised += usize::from(f.is_uppercase());
+            }
+        }
+        *chunk_chars = 0;
+        *chunk_first = None;
+    };
     for c in text.chars() {
         chars += 1;
         if c.is_whitespace() {
+            end_chunk(&mut chunk_chars, &mut chunk_is_word, &mut chunk_first);
             continue;
         }
+        if first.is_none() {
+            first = Some(c);
+        }
+        last = Some(c);
         visible += 1;
-        match crate::lang::script(c) {
-            crate::lang::Script::Arabic => arabic += 1,
-            crate::lang::Script::Latin => {
+        let sc = crate::lang::script(c);
+        match sc {
+            Script::Arabic => arabic += 1,
+            Script::Latin => {
                 latin += 1;
                 upper += usize::from(c.is_uppercase());
             }
-            crate::lang::Script::Digit => digits += 1,
-            crate::lang::Script::Other => {
+            Script::Digit => digits += 1,
+            Script::Other => {
                 punct += 1;
                 match c {
                     '|' | '¦' => pipes += 1,
@@ -356,31 +388,17 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
             }
             _ => {}
         }
-    }
-    let mut words = 0usize;
-    let mut word_chars = 0usize;
-    let mut latin_words = 0usize;
-    let mut capitalised = 0usize;
-    for w in text.split_whitespace() {
-        if !w.chars().any(is_word_char) {
-            continue;
-        }
-        words += 1;
-        word_chars += w.chars().count();
-        let first = w
-            .chars()
-            .find(|&c| is_word_char(c) && crate::lang::script(c) != crate::lang::Script::Digit);
-        if let Some(f) = first {
-            if crate::lang::script(f) == crate::lang::Script::Latin {
-                latin_words += 1;
-                capitalised += usize::from(f.is_uppercase());
+        chunk_chars += 1;
+        if is_word_char_of(c, sc) {
+            chunk_is_word = true;
+            if chunk_first.is_none() && sc != Script::Digit {
+                chunk_first = Some((c, sc));
             }
         }
     }
+    end_chunk(&mut chunk_chars, &mut chunk_is_word, &mut chunk_first);
     let letters = (arabic + latin).max(1) as f32;
     let vis = visible.max(1) as f32;
-    let last = text.chars().rev().find(|c| !c.is_whitespace());
-    let first = text.chars().find(|c| !c.is_whitespace());
     let lower = folded;
     let needles = &*NEEDLES;
     let mut set = |c: usize, v: f32| d[c] = v;
@@ -487,15 +505,20 @@ pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    match crate::lang::script(c) {
-        crate::lang::Script::Arabic | crate::lang::Script::Latin | crate::lang::Script::Digit => {
-            true
-        }
-        crate::lang::Script::ArabicJoiner => {
+    is_word_char_of(c, crate::lang::script(c))
+}
+
+/// [`is_word_char`] of a character whose script is known.
+#[inline]
+fn is_word_char_of(c: char, script: Script) -> bool {
+    match script {
+        Script::Arabic | Script::Latin | Script::Digit => true,
+        Script::ArabicJoiner => {
             matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
         }
-        crate::lang::Script::Hebrew | crate::lang::Script::OtherLetter => true,
-        crate::lang::Script::Other => chars::is_alphanumeric(c),
+        Script::Hebrew | Script::OtherLetter => true,
+        // ASCII letters and digits are `Latin` and `Digit`.
+        Script::Other => !c.is_ascii() && chars::is_alphanumeric(c),
     }
 }
 
