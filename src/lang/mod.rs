@@ -398,17 +398,18 @@ fn spans(text: &str, ws: &[Word]) -> Vec<Span> {
 /// (`unicode-bidi`): right-to-left letters only → `rtl`, left-to-right only →
 /// `ltr`, both → `mixed`, neither → `neutral`.
 pub fn direction(text: &str) -> Dir {
-    use unicode_bidi::BidiClass::{AL, L, R};
+    let table = &**STRONG;
     let mut rtl = false;
     let mut ltr = false;
     for c in text.chars() {
-        if c.is_ascii() {
+        let u = c as u32;
+        if u < 0x80 {
             ltr |= c.is_ascii_alphabetic();
         } else {
-            match unicode_bidi::bidi_class(c) {
-                L => ltr = true,
-                R | AL => rtl = true,
-                _ => {}
+            match table.get(u as usize).copied().unwrap_or_else(|| strong(c)) {
+                Strong::Ltr => ltr = true,
+                Strong::Rtl => rtl = true,
+                Strong::Neither => {}
             }
         }
         if rtl && ltr {
@@ -421,6 +422,33 @@ pub fn direction(text: &str) -> Dir {
         _ => Dir::Neutral,
     }
 }
+
+/// The strong direction of a character, as [`direction`] counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strong {
+    Ltr,
+    Rtl,
+    Neither,
+}
+
+fn strong(c: char) -> Strong {
+    use unicode_bidi::BidiClass::{AL, L, R};
+    match unicode_bidi::bidi_class(c) {
+        L => Strong::Ltr,
+        R | AL => Strong::Rtl,
+        _ => Strong::Neither,
+    }
+}
+
+/// [`strong`] of the code points below U+3000 (Latin, Arabic, Hebrew and
+/// their supplements, general punctuation), filled once from `unicode-bidi`
+/// itself so that the answers cannot differ; `unicode-bidi` searches its
+/// range table for every character.
+static STRONG: std::sync::LazyLock<Box<[Strong]>> = std::sync::LazyLock::new(|| {
+    (0..0x3000u32)
+        .map(|u| char::from_u32(u).map_or(Strong::Neither, strong))
+        .collect()
+});
 
 #[cfg(test)]
 mod tests {
@@ -613,6 +641,15 @@ mod tests {
         assert_eq!(identify("Toyota").evidence, Evidence::None);
         assert_eq!(identify("وكالة Reuters").path, Path::Mixed);
         assert_eq!(identify("ma3lesh").path, Path::Arabizi);
+    }
+
+    #[test]
+    fn the_direction_table_agrees_with_unicode_bidi() {
+        for (u, &s) in STRONG.iter().enumerate() {
+            if let Some(c) = char::from_u32(u as u32) {
+                assert_eq!(s, strong(c), "{c:?}");
+            }
+        }
     }
 
     #[test]
