@@ -227,14 +227,19 @@ pub(crate) fn words(text: &str, out: &mut Vec<Word>) {
                 continue;
             }
         }
-        // A chunk runs to the next space.
+        // A chunk runs to the next space; note on the way the ASCII bytes
+        // that the URL and Arabizi tests look for.
         let s = i;
+        let mut seen = Seen::default();
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
                 if b.is_ascii_whitespace() {
                     break;
                 }
+                seen.url_mark |= matches!(b, b'.' | b'@' | b':');
+                seen.digit |= b.is_ascii_digit();
+                seen.lower |= b.is_ascii_lowercase();
                 i += 1;
             } else {
                 let c = text[i..].chars().next().expect("char boundary");
@@ -244,27 +249,31 @@ pub(crate) fn words(text: &str, out: &mut Vec<Word>) {
                 i += c.len_utf8();
             }
         }
-        chunk_words(text, s, i, out);
+        chunk_words(text, s, i, seen, out);
     }
 }
 
-fn chunk_words(text: &str, s: usize, e: usize, out: &mut Vec<Word>) {
+/// Which of the bytes the URL and Arabizi tests need a chunk holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    /// `.`, `@` or `:`.
+    url_mark: bool,
+    digit: bool,
+    lower: bool,
+}
+
+fn chunk_words(text: &str, s: usize, e: usize, seen: Seen, out: &mut Vec<Word>) {
     let chunk = &text[s..e];
-    let cb = chunk.as_bytes();
-    if cb.len() > 3
-        && cb.iter().any(|&b| b == b'.' || b == b'@' || b == b':')
-        && is_url_or_email(chunk)
-    {
+    if chunk.len() > 3 && seen.url_mark && is_url_or_email(chunk) {
         return;
     }
-    let arabizi = cb.iter().any(u8::is_ascii_digit)
-        && cb.iter().any(u8::is_ascii_lowercase)
-        && is_arabizi_chunk(chunk);
+    let arabizi = seen.digit && seen.lower && is_arabizi_chunk(chunk);
     let mut cur: Option<Word> = None;
     let mut prev_digit = false;
     let mut iter = chunk.char_indices().peekable();
     while let Some((off, c)) = iter.next() {
-        if is_ignorable(c) {
+        // Every ignorable character is at or above U+00AD.
+        if c >= '\u{00AD}' && is_ignorable(c) {
             continue;
         }
         let pos = s + off;
