@@ -7,9 +7,10 @@
 //! Pass one sees a block's own features and its neighbours' shape; pass two
 //! sees the same plus pass one's role probabilities of the neighbouring blocks
 //! (a one-line sub-heading between two body paragraphs is body). Both passes
-//! are linear and fitted with `linfa-logistic` (L2-regularised) on `ndarray`
-//! matrices; pass two is fitted on out-of-fold pass-one probabilities, so it
-//! learns from the same kind of probabilities it will see on new pages.
+//! are linear, L2-regularised multinomial logistic regressions fitted by
+//! [`crate::logistic`] (`linfa-logistic`'s objective and L-BFGS solver, on
+//! sparse rows); pass two is fitted on out-of-fold pass-one probabilities, so
+//! it learns from the same kind of probabilities it will see on new pages.
 //!
 //! The model file is one self-contained JSON document with a format version,
 //! the label set, the feature configuration, both weight matrices and the
@@ -17,9 +18,6 @@
 
 use crate::features::{add_context_probs, for_each_context, FeatureConfig, Layout, Row};
 use crate::label::Role;
-use linfa::prelude::*;
-use linfa_logistic::MultiLogisticRegression;
-use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -509,25 +507,13 @@ fn fit_linear(
     if n == 0 {
         return Err(ModelError::Data("no labelled blocks".into()));
     }
-    let mut x = Array2::<f32>::zeros((n, n_features));
-    let mut y = Array1::<usize>::zeros(n);
-    let mut r = 0;
+    let mut x = crate::logistic::SparseRows::new();
     let mut present = [false; Role::COUNT];
     for &pi in idx {
         let page = &pages[pi];
         for (row, role) in rows_of(page, pi).iter().zip(&page.roles) {
-            for &(c, v) in &row.entries {
-                let c = c as usize;
-                if c >= n_features {
-                    return Err(ModelError::Shape(format!(
-                        "feature column {c} beyond {n_features} columns"
-                    )));
-                }
-                x[[r, c]] += v;
-            }
-            y[r] = role.index();
+            x.push(row.entries.iter().copied(), role.index());
             present[role.index()] = true;
-            r += 1;
         }
     }
     if let Some(k) = present.iter().position(|p| !p) {
@@ -537,27 +523,21 @@ fn fit_linear(
             n
         )));
     }
-    let data = Dataset::new(x, y);
-    let fitted = MultiLogisticRegression::<f32>::default()
-        .alpha(params.alpha as f32)
-        .max_iterations(params.max_iterations)
-        .gradient_tolerance(1e-3)
-        .fit(&data)
-        .map_err(|e| ModelError::Fit(e.to_string()))?;
-    // linfa orders classes by value; ours are 0..COUNT, all present.
-    let classes = fitted.classes();
-    debug_assert_eq!(classes, (0..Role::COUNT).collect::<Vec<_>>().as_slice());
-    let w = fitted.params();
-    let mut weights = vec![0.0f32; n_features * Role::COUNT];
-    for f in 0..n_features {
-        for (k, &cls) in classes.iter().enumerate() {
-            weights[f * Role::COUNT + cls] = w[[f, k]];
+    let fitted = crate::logistic::fit(
+        &x,
+        n_features,
+        Role::COUNT,
+        params.alpha as f32,
+        params.max_iterations,
+    )
+    .map_err(|e| {
+        if e.0.starts_with("feature column") {
+            ModelError::Shape(e.0)
+        } else {
+            ModelError::Fit(e.0)
         }
-    }
-    let mut intercept = vec![0.0f32; Role::COUNT];
-    for (k, &cls) in classes.iter().enumerate() {
-        intercept[cls] = fitted.intercept()[k];
-    }
+    })?;
+    let (weights, intercept) = (fitted.weights, fitted.intercept);
     Ok(Linear {
         n_features,
         weights,
