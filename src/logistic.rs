@@ -169,6 +169,55 @@ impl Problem<'_> {
 
     fn cost_and_gradient(&self, w: &[f32]) -> (f32, Vec<f32>) {
         let k = self.classes;
+        if k > LANES {
+            return self.cost_and_gradient_any(w);
+        }
+        let split = self.n_features * k;
+        let (weights, intercept) = w.split_at(split);
+        // Weights padded to LANES per column: the compiler turns the row
+        // loops into vector instructions. Sums run in the same order as
+        // unpadded ones, so the results are the same.
+        let mut wp = vec![[0.0f32; LANES]; self.n_features];
+        for (p, w) in wp.iter_mut().zip(weights.chunks_exact(k)) {
+            p[..k].copy_from_slice(w);
+        }
+        let mut gp = vec![[0.0f32; LANES]; self.n_features];
+        let mut b = [0.0f32; LANES];
+        b[..k].copy_from_slice(intercept);
+        let mut gb = [0.0f32; LANES];
+        let mut loss = 0.0f64;
+        for r in 0..self.rows.len() {
+            let (cols, vals) = self.rows.row(r);
+            let mut s = b;
+            for (&c, &v) in cols.iter().zip(vals) {
+                let wc = &wp[c as usize];
+                for l in 0..LANES {
+                    s[l] += wc[l] * v;
+                }
+            }
+            let y = self.rows.classes[r] as usize;
+            let d = softmax_minus_onehot(&mut s, k, y, &mut loss);
+            for (&c, &v) in cols.iter().zip(vals) {
+                let gc = &mut gp[c as usize];
+                for l in 0..LANES {
+                    gc[l] += d[l] * v;
+                }
+            }
+            for l in 0..LANES {
+                gb[l] += d[l];
+            }
+        }
+        let mut grad = Vec::with_capacity(w.len());
+        for g in &gp {
+            grad.extend_from_slice(&g[..k]);
+        }
+        grad.extend_from_slice(&gb[..k]);
+        (self.regularise(weights, &mut grad, loss), grad)
+    }
+
+    /// The same for more classes than [`LANES`], unpadded.
+    fn cost_and_gradient_any(&self, w: &[f32]) -> (f32, Vec<f32>) {
+        let k = self.classes;
         let split = self.n_features * k;
         let (weights, intercept) = w.split_at(split);
         let mut grad = vec![0.0f32; w.len()];
@@ -183,20 +232,8 @@ impl Problem<'_> {
                     *sk += wk * v;
                 }
             }
-            let max = s.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             let y = self.rows.classes[r] as usize;
-            let sy = s[y] - max;
-            let mut sum = 0.0f32;
-            for sk in s.iter_mut() {
-                *sk = (*sk - max).exp();
-                sum += *sk;
-            }
-            // -log softmax[y] = log Σ exp(s - max) - (s[y] - max)
-            loss += f64::from(sum.ln() - sy);
-            for sk in s.iter_mut() {
-                *sk /= sum;
-            }
-            s[y] -= 1.0;
+            softmax_minus_onehot(&mut s, k, y, &mut loss);
             for (&c, &v) in cols.iter().zip(vals) {
                 let base = c as usize * k;
                 for (g, sk) in grad[base..base + k].iter_mut().zip(&s) {
@@ -207,14 +244,44 @@ impl Problem<'_> {
                 *g += sk;
             }
         }
+        (self.regularise(weights, &mut grad, loss), grad)
+    }
+
+    /// Add the L2 term to the loss and the weights' gradient.
+    fn regularise(&self, weights: &[f32], grad: &mut [f32], loss: f64) -> f32 {
         let mut norm = 0.0f64;
-        for (g, &wi) in grad[..split].iter_mut().zip(weights) {
+        for (g, &wi) in grad.iter_mut().zip(weights) {
             *g += self.alpha * wi;
             norm += f64::from(wi) * f64::from(wi);
         }
-        loss += 0.5 * f64::from(self.alpha) * norm;
-        (loss as f32, grad)
+        (loss + 0.5 * f64::from(self.alpha) * norm) as f32
     }
+}
+
+/// Columns of the padded weights: 8 × f32, one 256-bit vector.
+const LANES: usize = 8;
+
+/// Turn the first `k` scores into softmax probabilities minus the one-hot
+/// class `y` (the gradient of the loss by the scores), zero the rest, and add
+/// `-log softmax[y]` to `loss`.
+fn softmax_minus_onehot(s: &mut [f32], k: usize, y: usize, loss: &mut f64) -> [f32; LANES] {
+    let max = s[..k].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sy = s[y] - max;
+    let mut sum = 0.0f32;
+    for sk in s[..k].iter_mut() {
+        *sk = (*sk - max).exp();
+        sum += *sk;
+    }
+    // -log softmax[y] = log Σ exp(s - max) - (s[y] - max)
+    *loss += f64::from(sum.ln() - sy);
+    for sk in s[..k].iter_mut() {
+        *sk /= sum;
+    }
+    s[y] -= 1.0;
+    let mut d = [0.0f32; LANES];
+    let n = k.min(LANES);
+    d[..n].copy_from_slice(&s[..n]);
+    d
 }
 
 impl CostFunction for Problem<'_> {
