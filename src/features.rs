@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 4;
+pub const FEATURE_SET: u32 = 5;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
             feature_set: FEATURE_SET,
-            hash_bits: 13,
+            hash_bits: 15,
             char_ngrams: (3, 4),
             word_ngrams: (1, 2),
             normalization: NORMALIZATION.to_string(),
@@ -547,6 +547,19 @@ fn mark_copies(facts: &mut [Facts]) {
     }
 }
 
+/// Words of a neighbouring block that count for its neighbours.
+const NEAR_WORDS: usize = 16;
+/// Total weight of a neighbour's words (spread as 1/√words).
+const NEAR_WEIGHT: f32 = 0.6;
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A 64-bit finaliser (splitmix64's): spreads a salted hash over all bits.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
 /// How far above a block its section header may be, in blocks.
 const HEADER_REACH: usize = 8;
 
@@ -681,6 +694,7 @@ impl Extractor {
         self.hashed_ends.clear();
         let mut dirs_mixed = Vec::with_capacity(n);
         let mut heads: Vec<Vec<u32>> = Vec::with_capacity(n);
+        let mut near: Vec<Vec<u64>> = Vec::with_capacity(n);
         for (i, (b, text)) in page.iter().enumerate() {
             self.folded.clear();
             fold_into(text, &mut self.folded);
@@ -692,6 +706,13 @@ impl Extractor {
             let mut h = std::mem::take(&mut self.hashed);
             self.hash_text(cfg, &layout, &mut h);
             heads.push(self.header_hashes(&layout));
+            near.push(
+                self.tokens
+                    .iter()
+                    .take(NEAR_WORDS)
+                    .map(|&(a, b)| Fnv::new(0).bytes(&self.folded.as_bytes()[a..b]).finish())
+                    .collect(),
+            );
             if let Some(s) = b.structure.as_deref() {
                 hash_structure(s, &layout, &mut h);
             }
@@ -809,6 +830,23 @@ impl Extractor {
                 let w = 0.5 / (heads[j].len() as f32).sqrt();
                 for &c in &heads[j] {
                     row.entries.push((c, w));
+                }
+            }
+            // Words of the blocks just above and below, in their own
+            // namespaces: what a block sits between (a list of headlines
+            // under "Promoted", a menu item between menu items).
+            let mask = (layout.hash_size - 1) as u64;
+            for (salt, j, scale) in [
+                (71u64, i.checked_sub(1), 1.0),
+                (72, Some(i + 1).filter(|&j| j < n), 1.0),
+            ] {
+                if let Some(j) = j.filter(|&j| !near[j].is_empty()) {
+                    let w = scale * NEAR_WEIGHT / (near[j].len() as f32).sqrt();
+                    for &h in &near[j] {
+                        let c =
+                            layout.hash_base as u64 + (mix(h ^ salt.wrapping_mul(GOLDEN)) & mask);
+                        row.entries.push((c as u32, w));
+                    }
                 }
             }
             rows.push(row);
