@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 5;
+pub const FEATURE_SET: u32 = 6;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,9 +167,12 @@ const NEIGHBOUR_COLS: [usize; NEIGHBOUR.len()] = {
 };
 
 /// Number of columns of the context-probability block added by the second pass:
-/// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, and the
-/// page mean.
-pub const CONTEXT_PROBS: usize = 6 * Role::COUNT;
+/// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, the
+/// page mean, and the means of the [`SIDE_WINDOW`] blocks above and below.
+pub const CONTEXT_PROBS: usize = 8 * Role::COUNT;
+
+/// Blocks in the one-sided windows of the context probabilities.
+const SIDE_WINDOW: usize = 5;
 
 /// Column of a named dense feature; used in `const` blocks, so a misspelt
 /// name fails the build.
@@ -993,12 +996,7 @@ fn hash_structure(s: &crate::page::Structure, layout: &Layout, out: &mut Vec<(u3
 
 /// Second-pass row: the first-pass row plus the neighbours' first-pass role
 /// probabilities (`probs[i]` is block `i`'s distribution over roles).
-pub fn add_context_probs(
-    row: &Row,
-    probs: &[[f32; Role::COUNT]],
-    i: usize,
-    layout: &Layout,
-) -> Row {
+pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout) -> Row {
     let mut r = Row {
         entries: Vec::with_capacity(row.entries.len() + CONTEXT_PROBS),
     };
@@ -1009,12 +1007,31 @@ pub fn add_context_probs(
 
 /// The entries [`add_context_probs`] appends to block `i`'s row, in the same
 /// order, without building the row: `f(column, value)` for each non-zero one.
-pub fn for_each_context(
-    probs: &[[f32; Role::COUNT]],
-    i: usize,
-    layout: &Layout,
-    mut f: impl FnMut(usize, f32),
-) {
+/// One page's pass-one role probabilities, with their page mean computed
+/// once (not once per block: pages may have 50,000 blocks).
+pub struct PageProbs<'a> {
+    probs: &'a [[f32; Role::COUNT]],
+    mean: [f32; Role::COUNT],
+}
+
+impl<'a> PageProbs<'a> {
+    pub fn new(probs: &'a [[f32; Role::COUNT]]) -> PageProbs<'a> {
+        let mut page = [0.0f32; Role::COUNT];
+        for p in probs {
+            for k in 0..Role::COUNT {
+                page[k] += p[k];
+            }
+        }
+        let n = probs.len().max(1) as f32;
+        PageProbs {
+            probs,
+            mean: page.map(|v| v / n),
+        }
+    }
+}
+
+pub fn for_each_context(ctx: &PageProbs, i: usize, layout: &Layout, mut f: impl FnMut(usize, f32)) {
+    let probs = ctx.probs;
     let mut push = |c: usize, v: f32| {
         if v != 0.0 {
             f(c, v)
@@ -1047,14 +1064,29 @@ pub fn for_each_context(
             push(base + 4 * Role::COUNT + k, w / cnt);
         }
     }
-    let mut page = [0.0f32; Role::COUNT];
-    for p in probs {
-        for k in 0..Role::COUNT {
-            page[k] += p[k];
+    for (k, &v) in ctx.mean.iter().enumerate() {
+        push(base + 5 * Role::COUNT + k, v);
+    }
+    // What comes before and after: a list under a header, a footer's run.
+    let side = |range: std::ops::Range<usize>| {
+        let mut m = [0.0f32; Role::COUNT];
+        for p in &probs[range.clone()] {
+            for k in 0..Role::COUNT {
+                m[k] += p[k];
+            }
+        }
+        let len = range.len().max(1) as f32;
+        m.map(|v| v / len)
+    };
+    if i > 0 {
+        for (k, v) in side(i.saturating_sub(SIDE_WINDOW)..i).iter().enumerate() {
+            push(base + 6 * Role::COUNT + k, *v);
         }
     }
-    for (k, v) in page.iter().enumerate() {
-        push(base + 5 * Role::COUNT + k, v / n as f32);
+    if i + 1 < n {
+        for (k, v) in side(i + 1..(i + 1 + SIDE_WINDOW).min(n)).iter().enumerate() {
+            push(base + 7 * Role::COUNT + k, *v);
+        }
     }
 }
 

@@ -16,7 +16,7 @@
 //! the label set, the feature configuration, both weight matrices and the
 //! training metadata; [`Model::from_json`] rejects anything inconsistent.
 
-use crate::features::{add_context_probs, for_each_context, FeatureConfig, Layout, Row};
+use crate::features::{add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Row};
 use crate::label::Role;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -384,8 +384,9 @@ impl Model {
             p1.push(s1);
             p2.push(s2);
         }
+        let ctx = PageProbs::new(&p1);
         for (i, s) in p2.iter_mut().enumerate() {
-            for_each_context(&p1, i, &layout, |c, v| pass2.add(c, v, s));
+            for_each_context(&ctx, i, &layout, |c, v| pass2.add(c, v, s));
             softmax(s);
         }
         p2
@@ -503,10 +504,11 @@ fn fit_passes(
     }
     progress("pass 2");
     let pass2 = fit_linear(pages, &all, layout.pass2, params, |p, pi| {
+        let ctx = PageProbs::new(&oof[pi]);
         p.rows
             .iter()
             .enumerate()
-            .map(|(i, r)| add_context_probs(r, &oof[pi], i, &layout))
+            .map(|(i, r)| add_context_probs(r, &ctx, i, &layout))
             .collect()
     })?;
     Ok(Passes { pass1, pass2 })
@@ -598,8 +600,12 @@ mod tests {
         let p1: Vec<_> = rows.iter().map(|r| m.pass1.predict(r)).collect();
         (0..rows.len())
             .map(|i| {
-                m.pass2
-                    .predict(&add_context_probs(&rows[i], &p1, i, &layout))
+                m.pass2.predict(&add_context_probs(
+                    &rows[i],
+                    &PageProbs::new(&p1),
+                    i,
+                    &layout,
+                ))
             })
             .collect()
     }
