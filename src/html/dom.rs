@@ -143,47 +143,6 @@ impl Dom {
         self.children(0).find(|&c| self.node(c).element().is_some())
     }
 
-    /// Every node, one per line: its links, then its content (element names
-    /// and attributes, text) as plain text. Two parses built the same tree
-    /// when their outlines are equal.
-    pub fn outline(&self) -> String {
-        use std::fmt::Write;
-        let mut s = format!(
-            "{:?} {} {}\n",
-            self.quirks, self.dropped_tags, self.cut_attributes
-        );
-        for (i, n) in self.nodes.iter().enumerate() {
-            let _ = write!(
-                s,
-                "{i} {} {} {} {} {} ",
-                n.parent, n.first_child, n.last_child, n.prev, n.next
-            );
-            let _ = match &n.data {
-                Data::Element(e) => {
-                    let _ = write!(s, "<{:?}:{}", e.name.ns, e.name.local);
-                    for a in &e.attrs {
-                        let _ = write!(s, " {:?}:{}={:?}", a.name.ns, a.name.local, &*a.value);
-                    }
-                    write!(
-                        s,
-                        " role={:?} lang={:?} template={} mathml={}>",
-                        e.role_label.as_deref(),
-                        e.lang_label.as_deref(),
-                        e.template,
-                        e.mathml_integration
-                    )
-                }
-                Data::Text(t) => write!(s, "{:?}", &**t),
-                Data::Doctype(t) => write!(s, "doctype {:?}", &**t),
-                Data::Document => write!(s, "document"),
-                Data::Comment => write!(s, "comment"),
-                Data::Fragment => write!(s, "fragment"),
-            };
-            s.push('\n');
-        }
-        s
-    }
-
     /// The children of a node, in order.
     pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         let mut c = self.node(id).first_child;
@@ -205,17 +164,6 @@ pub fn parse(text: &str) -> Dom {
 
 /// Parse with scripting on (`<noscript>` holds raw text) or off (markup).
 pub fn parse_with(text: &str, scripting: bool) -> Dom {
-    parse_impl(text, scripting, false)
-}
-
-/// [`parse_with`] with html5ever's own tokenizer instead of
-/// [`super::tokenizer`]: the reference the tests compare against.
-#[doc(hidden)]
-pub fn parse_with_html5ever_tokenizer(text: &str, scripting: bool) -> Dom {
-    parse_impl(text, scripting, true)
-}
-
-fn parse_impl(text: &str, scripting: bool, reference: bool) -> Dom {
     let (text, cut_attributes) = match cap_attributes(text) {
         Cow::Borrowed(t) => (Cow::Borrowed(t), false),
         Cow::Owned(t) => (Cow::Owned(t), true),
@@ -234,27 +182,22 @@ fn parse_impl(text: &str, scripting: bool, reference: bool) -> Dom {
         dropped: RefCell::new(HashMap::new()),
         dropped_total: Cell::new(0),
     };
-    let guard = if reference {
-        let tok = Tokenizer::new(guard, TokenizerOpts::default());
-        let input = BufferQueue::default();
-        // Feed in slices so the tokenizer never holds one giant tendril copy.
-        let chunk = super::tokenizer::FEED_CHUNK;
-        let mut start = 0;
-        while start < text.len() {
-            let mut end = (start + chunk).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            input.push_back(StrTendril::from_slice(&text[start..end]));
-            while !matches!(tok.feed(&input), html5ever::TokenizerResult::Done) {}
-            start = end;
+    let tok = Tokenizer::new(guard, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    // Feed in slices so the tokenizer never holds one giant tendril copy.
+    const CHUNK: usize = 1 << 20;
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
         }
-        tok.end();
-        tok.sink
-    } else {
-        super::tokenizer::tokenize(&text, &guard);
-        guard
-    };
+        input.push_back(StrTendril::from_slice(&text[start..end]));
+        while !matches!(tok.feed(&input), html5ever::TokenizerResult::Done) {}
+        start = end;
+    }
+    tok.end();
+    let guard = tok.sink;
     let dropped_tags = guard.dropped_total.get();
     let sink = guard.tb.sink;
     Dom {

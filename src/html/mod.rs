@@ -11,10 +11,8 @@
 //! Stages, one submodule each:
 //! 1. [`charset`] decides the encoding (BOM, HTTP header, `<meta>`, detection)
 //!    and decodes;
-//! 2. [`dom`] parses into a flat arena — [`tokenizer`] (a port of
-//!    html5ever's tokenizer that works on byte offsets) feeding html5ever's
-//!    tree builder — with guards that keep hostile documents linear (nesting
-//!    past [`dom::MAX_DEPTH`] is flattened);
+//! 2. [`dom`] parses with html5ever into a flat arena, with guards that keep
+//!    hostile documents linear (nesting past [`dom::MAX_DEPTH`] is flattened);
 //! 3. [`extract`] walks the tree (iteratively) and cuts blocks;
 //! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
 //!    making training data.
@@ -33,7 +31,6 @@ pub mod charset;
 pub mod dom;
 pub mod extract;
 pub mod serialize;
-pub mod tokenizer;
 
 use crate::page::{Limits, OffsetMap, Page, PageKind};
 
