@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 4;
+pub const FEATURE_SET: u32 = 6;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
             feature_set: FEATURE_SET,
-            hash_bits: 13,
+            hash_bits: 15,
             char_ngrams: (3, 4),
             word_ngrams: (1, 2),
             normalization: NORMALIZATION.to_string(),
@@ -167,9 +167,12 @@ const NEIGHBOUR_COLS: [usize; NEIGHBOUR.len()] = {
 };
 
 /// Number of columns of the context-probability block added by the second pass:
-/// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, and the
-/// page mean.
-pub const CONTEXT_PROBS: usize = 6 * Role::COUNT;
+/// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, the
+/// page mean, and the means of the [`SIDE_WINDOW`] blocks above and below.
+pub const CONTEXT_PROBS: usize = 8 * Role::COUNT;
+
+/// Blocks in the one-sided windows of the context probabilities.
+const SIDE_WINDOW: usize = 5;
 
 /// Column of a named dense feature; used in `const` blocks, so a misspelt
 /// name fails the build.
@@ -574,6 +577,19 @@ fn mark_copies(facts: &mut [Facts]) {
     }
 }
 
+/// Words of a neighbouring block that count for its neighbours.
+const NEAR_WORDS: usize = 16;
+/// Total weight of a neighbour's words (spread as 1/√words).
+const NEAR_WEIGHT: f32 = 0.6;
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A 64-bit finaliser (splitmix64's): spreads a salted hash over all bits.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
 /// How far above a block its section header may be, in blocks.
 const HEADER_REACH: usize = 8;
 
@@ -708,6 +724,7 @@ impl Extractor {
         self.hashed_ends.clear();
         let mut dirs_mixed = Vec::with_capacity(n);
         let mut heads: Vec<Vec<u32>> = Vec::with_capacity(n);
+        let mut near: Vec<Vec<u64>> = Vec::with_capacity(n);
         for (i, (b, text)) in page.iter().enumerate() {
             self.folded.clear();
             fold_into(text, &mut self.folded);
@@ -719,6 +736,13 @@ impl Extractor {
             let mut h = std::mem::take(&mut self.hashed);
             self.hash_text(cfg, &layout, &mut h);
             heads.push(self.header_hashes(&layout));
+            near.push(
+                self.tokens
+                    .iter()
+                    .take(NEAR_WORDS)
+                    .map(|&(a, b)| Fnv::new(0).bytes(&self.folded.as_bytes()[a..b]).finish())
+                    .collect(),
+            );
             if let Some(s) = b.structure.as_deref() {
                 hash_structure(s, &layout, &mut h);
             }
@@ -836,6 +860,23 @@ impl Extractor {
                 let w = 0.5 / (heads[j].len() as f32).sqrt();
                 for &c in &heads[j] {
                     row.entries.push((c, w));
+                }
+            }
+            // Words of the blocks just above and below, in their own
+            // namespaces: what a block sits between (a list of headlines
+            // under "Promoted", a menu item between menu items).
+            let mask = (layout.hash_size - 1) as u64;
+            for (salt, j, scale) in [
+                (71u64, i.checked_sub(1), 1.0),
+                (72, Some(i + 1).filter(|&j| j < n), 1.0),
+            ] {
+                if let Some(j) = j.filter(|&j| !near[j].is_empty()) {
+                    let w = scale * NEAR_WEIGHT / (near[j].len() as f32).sqrt();
+                    for &h in &near[j] {
+                        let c =
+                            layout.hash_base as u64 + (mix(h ^ salt.wrapping_mul(GOLDEN)) & mask);
+                        row.entries.push((c as u32, w));
+                    }
                 }
             }
             rows.push(row);
@@ -988,12 +1029,7 @@ fn hash_structure(s: &crate::page::Structure, layout: &Layout, out: &mut Vec<(u3
 
 /// Second-pass row: the first-pass row plus the neighbours' first-pass role
 /// probabilities (`probs[i]` is block `i`'s distribution over roles).
-pub fn add_context_probs(
-    row: &Row,
-    probs: &[[f32; Role::COUNT]],
-    i: usize,
-    layout: &Layout,
-) -> Row {
+pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout) -> Row {
     let mut r = Row {
         entries: Vec::with_capacity(row.entries.len() + CONTEXT_PROBS),
     };
@@ -1004,12 +1040,31 @@ pub fn add_context_probs(
 
 /// The entries [`add_context_probs`] appends to block `i`'s row, in the same
 /// order, without building the row: `f(column, value)` for each non-zero one.
-pub fn for_each_context(
-    probs: &[[f32; Role::COUNT]],
-    i: usize,
-    layout: &Layout,
-    mut f: impl FnMut(usize, f32),
-) {
+/// One page's pass-one role probabilities, with their page mean computed
+/// once (not once per block: pages may have 50,000 blocks).
+pub struct PageProbs<'a> {
+    probs: &'a [[f32; Role::COUNT]],
+    mean: [f32; Role::COUNT],
+}
+
+impl<'a> PageProbs<'a> {
+    pub fn new(probs: &'a [[f32; Role::COUNT]]) -> PageProbs<'a> {
+        let mut page = [0.0f32; Role::COUNT];
+        for p in probs {
+            for k in 0..Role::COUNT {
+                page[k] += p[k];
+            }
+        }
+        let n = probs.len().max(1) as f32;
+        PageProbs {
+            probs,
+            mean: page.map(|v| v / n),
+        }
+    }
+}
+
+pub fn for_each_context(ctx: &PageProbs, i: usize, layout: &Layout, mut f: impl FnMut(usize, f32)) {
+    let probs = ctx.probs;
     let mut push = |c: usize, v: f32| {
         if v != 0.0 {
             f(c, v)
@@ -1042,14 +1097,29 @@ pub fn for_each_context(
             push(base + 4 * Role::COUNT + k, w / cnt);
         }
     }
-    let mut page = [0.0f32; Role::COUNT];
-    for p in probs {
-        for k in 0..Role::COUNT {
-            page[k] += p[k];
+    for (k, &v) in ctx.mean.iter().enumerate() {
+        push(base + 5 * Role::COUNT + k, v);
+    }
+    // What comes before and after: a list under a header, a footer's run.
+    let side = |range: std::ops::Range<usize>| {
+        let mut m = [0.0f32; Role::COUNT];
+        for p in &probs[range.clone()] {
+            for k in 0..Role::COUNT {
+                m[k] += p[k];
+            }
+        }
+        let len = range.len().max(1) as f32;
+        m.map(|v| v / len)
+    };
+    if i > 0 {
+        for (k, v) in side(i.saturating_sub(SIDE_WINDOW)..i).iter().enumerate() {
+            push(base + 6 * Role::COUNT + k, *v);
         }
     }
-    for (k, v) in page.iter().enumerate() {
-        push(base + 5 * Role::COUNT + k, v / n as f32);
+    if i + 1 < n {
+        for (k, v) in side(i + 1..(i + 1 + SIDE_WINDOW).min(n)).iter().enumerate() {
+            push(base + 7 * Role::COUNT + k, *v);
+        }
     }
 }
 

@@ -40,6 +40,7 @@ pub mod input;
 pub mod io;
 pub mod label;
 pub mod lang;
+pub mod logistic;
 pub mod model;
 pub mod normalize;
 pub mod output;

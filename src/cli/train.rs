@@ -45,6 +45,10 @@ pub struct Args {
     /// Worker threads for feature extraction (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Print each training phase with the time it started (seconds since
+    /// the start) on standard error.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 /// Feature rows of every page (in parallel, order kept).
@@ -155,7 +159,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         seed: args.seed,
     };
     let pb = progress(true);
-    let mut say = |m: &str| pb.set_message(m.to_string());
+    let started = std::time::Instant::now();
+    let verbose = args.verbose;
+    let mut say = |m: &str| {
+        if verbose {
+            let t = started.elapsed().as_secs_f64();
+            pb.suspend(|| eprintln!("ghirbal: {t:8.2} s  {m}"));
+        }
+        pb.set_message(m.to_string());
+    };
     say("extracting features");
     let rows = page_rows(&pages, &cfg);
     let blocks: usize = rows.iter().map(|r| r.rows.len()).sum();
@@ -179,6 +191,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         None => None,
     };
     let mut model = Model::fit(&args.name, &cfg, &rows, &params, &mut say)?;
+    say("done");
     model.training.data_fingerprint = corpus::fingerprint(&pages);
     model.training.cross_validation = cv;
     model

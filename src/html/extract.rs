@@ -25,6 +25,8 @@ use super::dom::{Data, Dom, Element, NodeId, NONE};
 use crate::page::{Block, Limits, Structure};
 use html5ever::ns;
 use html5ever::tendril::StrTendril;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Most tags kept in [`Structure::tag_path`] (the innermost ones).
 pub const MAX_TAG_PATH: usize = 32;
@@ -253,46 +255,62 @@ fn landmark(e: &Element) -> Option<&'static str> {
 /// is not a letter or digit (any script, so Arabic class names count) and at
 /// camelCase humps; tokens of one character or only digits are dropped.
 pub fn class_tokens(value: &str, out: &mut Vec<String>, limit: usize) {
-    let mut cur = String::new();
+    let mut buf = String::new();
+    for_each_class_token(value, limit, &mut buf, |t| {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    });
+}
+
+/// The tokens [`class_tokens`] takes from `value`, in order, duplicates
+/// included (at most `limit`), handed to `take` one by one; `cur` is a
+/// scratch buffer.
+fn for_each_class_token(value: &str, limit: usize, cur: &mut String, mut take: impl FnMut(&str)) {
+    cur.clear();
+    let mut chars = 0usize;
+    let mut digits_only = true;
     let mut prev_lower = false;
     let mut taken = 0;
-    let flush = |cur: &mut String, out: &mut Vec<String>, taken: &mut usize| {
-        let n = cur.chars().count();
-        if (2..=MAX_TOKEN_CHARS).contains(&n)
-            && !cur.chars().all(|c| c.is_ascii_digit())
-            && *taken < limit
-        {
-            if !out.contains(cur) {
-                out.push(cur.clone());
-            }
-            *taken += 1;
+    let mut flush = |cur: &mut String, chars: &mut usize, digits_only: &mut bool| {
+        if (2..=MAX_TOKEN_CHARS).contains(chars) && !*digits_only && taken < limit {
+            take(cur);
+            taken += 1;
         }
         cur.clear();
+        *chars = 0;
+        *digits_only = true;
     };
     for c in value.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if c.is_ascii_uppercase() && prev_lower {
+                    flush(cur, &mut chars, &mut digits_only);
+                }
+                prev_lower = c.is_ascii_lowercase();
+                cur.push(c.to_ascii_lowercase());
+                chars += 1;
+                digits_only &= c.is_ascii_digit();
+            } else {
+                flush(cur, &mut chars, &mut digits_only);
+                prev_lower = false;
+            }
+        } else if c.is_alphanumeric() {
             if c.is_uppercase() && prev_lower {
-                flush(&mut cur, out, &mut taken);
+                flush(cur, &mut chars, &mut digits_only);
             }
             prev_lower = c.is_lowercase();
-            cur.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                cur.push(l);
+                chars += 1;
+                digits_only &= l.is_ascii_digit();
+            }
         } else {
-            flush(&mut cur, out, &mut taken);
+            flush(cur, &mut chars, &mut digits_only);
             prev_lower = false;
         }
     }
-    flush(&mut cur, out, &mut taken);
-}
-
-/// The class tokens one element contributes.
-fn element_tokens(e: &Element) -> Vec<String> {
-    let mut v = Vec::new();
-    for a in ["class", "id", "role", "itemprop"] {
-        if let Some(val) = e.attr(a) {
-            class_tokens(val, &mut v, MAX_TOKENS_PER_ELEMENT);
-        }
-    }
-    v
+    flush(cur, &mut chars, &mut digits_only);
 }
 
 /// Characters of markup an element costs: `<name attrs>` and `</name>`.
@@ -316,14 +334,20 @@ fn is_label_only_span(e: &Element) -> bool {
 }
 
 /// Per element, visible text characters and markup characters of its
-/// subtree (post-order, iterative).
-fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> Vec<(u32, u32)> {
+/// subtree (post-order, iterative); and, for every element this walk (and so
+/// the block walk) reaches, whether [`is_skipped`] holds.
+fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> (Vec<(u32, u32)>, Vec<bool>) {
     let mut stats = vec![(0u32, 0u32); dom.nodes.len()];
+    let mut skipped = vec![false; dom.nodes.len()];
     let mut node = root;
     loop {
         let n = dom.node(node);
         let descend = match &n.data {
-            Data::Element(e) => !is_skipped(e, fallback),
+            Data::Element(e) => {
+                let s = is_skipped(e, fallback);
+                skipped[node as usize] = s;
+                !s
+            }
             _ => false,
         };
         if let Data::Text(t) = &n.data {
@@ -339,7 +363,7 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> Vec<(u32, u32)> {
         loop {
             let cn = dom.node(cur);
             if let Data::Element(e) = &cn.data {
-                if !is_skipped(e, fallback) && cur != root {
+                if !skipped[cur as usize] && cur != root {
                     let own = if is_label_only_span(e) {
                         0
                     } else {
@@ -352,7 +376,7 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> Vec<(u32, u32)> {
                 }
             }
             if cur == root {
-                return stats;
+                return (stats, skipped);
             }
             if cn.next != NONE {
                 node = cn.next;
@@ -360,16 +384,95 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> Vec<(u32, u32)> {
             }
             cur = cn.parent;
             if cur == NONE {
-                return stats;
+                return (stats, skipped);
             }
         }
     }
 }
 
+/// FNV-1a, for the short strings of one page's token tables.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// The class tokens of one page, each distinct token once, by number; and
+/// per attribute value, the tokens [`class_tokens`] takes from it (values
+/// repeat a lot: every menu item has the same `class`).
+#[derive(Default)]
+struct Tokens<'d> {
+    names: Vec<String>,
+    ids: FnvMap<String, u32>,
+    /// Per value: its tokens are `seq[start..end]`.
+    by_value: FnvMap<&'d str, (u32, u32)>,
+    seq: Vec<u32>,
+    scratch: String,
+    /// `seen[id] == stamp`: taken in the current deduplication.
+    seen: Vec<u32>,
+    stamp: u32,
+}
+
+impl<'d> Tokens<'d> {
+    /// The tokens of one `class`/`id`/`role`/`itemprop` value.
+    fn of_value(&mut self, value: &'d str) -> &[u32] {
+        let (start, end) = match self.by_value.get(value) {
+            Some(&r) => r,
+            None => {
+                let start = self.seq.len() as u32;
+                let (names, ids, seq) = (&mut self.names, &mut self.ids, &mut self.seq);
+                for_each_class_token(value, MAX_TOKENS_PER_ELEMENT, &mut self.scratch, |t| {
+                    let id = match ids.get(t) {
+                        Some(&id) => id,
+                        None => {
+                            let id = names.len() as u32;
+                            names.push(t.to_string());
+                            ids.insert(t.to_string(), id);
+                            id
+                        }
+                    };
+                    seq.push(id);
+                });
+                let r = (start, self.seq.len() as u32);
+                self.by_value.insert(value, r);
+                r
+            }
+        };
+        &self.seq[start as usize..end as usize]
+    }
+
+    /// Start a deduplication: no token is taken yet.
+    fn new_stamp(&mut self) -> u32 {
+        self.seen.resize(self.names.len(), 0);
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+}
+
 /// One open element during the walk, with what it passes down.
-struct Frame {
+struct Frame<'d> {
     node: NodeId,
-    name: String,
+    name: &'d str,
     is_block: bool,
     landmark: Option<&'static str>,
     heading: u8,
@@ -377,8 +480,9 @@ struct Frame {
     table_cell: bool,
     pre: bool,
     link: bool,
-    dir: Option<String>,
-    lang: Option<String>,
+    /// The inherited `dir` and `lang`, as indices into `Walker::values`.
+    dir: Option<u32>,
+    lang: Option<u32>,
     role_label: Option<StrTendril>,
     lang_label: Option<StrTendril>,
     /// This frame's tokens are `tokens[tok_start..tok_end]`.
@@ -391,36 +495,53 @@ struct Frame {
 /// The `data-ghirbal-role` and `data-ghirbal-lang` in effect.
 type LabelKey = (Option<StrTendril>, Option<StrTendril>);
 
-/// The block being collected.
+/// The block being collected; its buffers are kept from block to block.
 #[derive(Default)]
 struct Pending {
     buf: String,
     space: bool,
     chars: usize,
     link_chars: usize,
-    inline_tokens: Vec<String>,
+    inline_tokens: Vec<u32>,
     /// Characters per (role label, lang label).
     label_votes: Vec<(LabelKey, usize)>,
     text_nodes: Vec<NodeId>,
 }
 
+impl Pending {
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.space = false;
+        self.chars = 0;
+        self.link_chars = 0;
+        self.inline_tokens.clear();
+        self.label_votes.clear();
+        self.text_nodes.clear();
+    }
+}
+
 struct Walker<'d> {
     dom: &'d Dom,
     stats: Vec<(u32, u32)>,
-    frames: Vec<Frame>,
-    tokens: Vec<String>,
+    skipped: Vec<bool>,
+    frames: Vec<Frame<'d>>,
+    /// The tokens of the open frames, by number in `interned`.
+    tokens: Vec<u32>,
+    interned: Tokens<'d>,
+    /// Lower-cased `dir` and `lang` values that frames point to.
+    values: Vec<String>,
     cur: Pending,
     out: Extracted,
     opts: Options,
     limits: Limits,
 }
 
-impl Walker<'_> {
-    fn push_frame(&mut self, id: NodeId, e: &Element) {
+impl<'d> Walker<'d> {
+    fn push_frame(&mut self, id: NodeId, e: &'d Element) {
         let parent = self.frames.last();
-        let name = e.local().to_string();
+        let name: &'d str = e.local();
         let html = e.is_html();
-        let heading = match (html, name.as_str()) {
+        let heading = match (html, name) {
             (true, "h1") => 1,
             (true, "h2") => 2,
             (true, "h3") => 3,
@@ -429,28 +550,41 @@ impl Walker<'_> {
             (true, "h6") => 6,
             _ => parent.map_or(0, |p| p.heading),
         };
-        let attr_lower = |a: &str| {
-            e.attr(a)
-                .map(|v| v.trim().to_lowercase())
-                .filter(|v| !v.is_empty())
-        };
+        let mut attr_value =
+            |a: &str, inherited: Option<u32>| match e.attr(a).map(|v| v.trim().to_lowercase()) {
+                Some(v) if !v.is_empty() => {
+                    self.values.push(v);
+                    Some(self.values.len() as u32 - 1)
+                }
+                _ => inherited,
+            };
+        let dir = attr_value("dir", parent.and_then(|p| p.dir));
+        let lang = attr_value("lang", parent.and_then(|p| p.lang));
         let tok_start = self.tokens.len();
-        for t in element_tokens(e) {
-            self.tokens.push(t);
+        for a in ["class", "id", "role", "itemprop"] {
+            if let Some(val) = e.attr(a) {
+                for &t in self.interned.of_value(val) {
+                    if !self.tokens[tok_start..].contains(&t) {
+                        self.tokens.push(t);
+                    }
+                }
+            }
         }
+        let parent = self.frames.last();
         let frame = Frame {
             node: id,
-            is_block: html && is_block_level(&name),
+            name,
+            is_block: html && is_block_level(name),
             landmark: landmark(e).or(parent.and_then(|p| p.landmark)),
             heading,
             list_item: (html && name == "li") || parent.is_some_and(|p| p.list_item),
-            table_cell: (html && matches!(name.as_str(), "td" | "th"))
+            table_cell: (html && matches!(name, "td" | "th"))
                 || parent.is_some_and(|p| p.table_cell),
-            pre: (html && matches!(name.as_str(), "pre" | "listing" | "plaintext" | "xmp"))
+            pre: (html && matches!(name, "pre" | "listing" | "plaintext" | "xmp"))
                 || parent.is_some_and(|p| p.pre),
             link: (html && name == "a") || parent.is_some_and(|p| p.link),
-            dir: attr_lower("dir").or_else(|| parent.and_then(|p| p.dir.clone())),
-            lang: attr_lower("lang").or_else(|| parent.and_then(|p| p.lang.clone())),
+            dir,
+            lang,
             role_label: e
                 .role_label
                 .clone()
@@ -462,7 +596,6 @@ impl Walker<'_> {
             tok_start,
             tok_end: self.tokens.len(),
             contributed: false,
-            name,
         };
         self.frames.push(frame);
     }
@@ -519,7 +652,7 @@ impl Walker<'_> {
                 f.contributed = true;
                 for t in &self.tokens[f.tok_start..f.tok_end] {
                     if !p.inline_tokens.contains(t) {
-                        p.inline_tokens.push(t.clone());
+                        p.inline_tokens.push(*t);
                     }
                 }
             }
@@ -528,7 +661,14 @@ impl Walker<'_> {
 
     /// End the current block (a line break).
     fn flush(&mut self) {
-        let p = std::mem::take(&mut self.cur);
+        let mut p = std::mem::take(&mut self.cur);
+        self.emit(&mut p);
+        p.clear();
+        self.cur = p;
+    }
+
+    /// Turn the collected text into blocks.
+    fn emit(&mut self, p: &mut Pending) {
         for f in &mut self.frames {
             f.contributed = false;
         }
@@ -542,7 +682,7 @@ impl Walker<'_> {
             return;
         }
         let owner = self.owner_index();
-        let structure = self.structure(owner, &p);
+        let structure = self.structure(owner, p);
         let label = p
             .label_votes
             .iter()
@@ -587,10 +727,10 @@ impl Walker<'_> {
         }
         self.out
             .text_nodes
-            .extend(p.text_nodes.into_iter().map(|n| (n, first_index)));
+            .extend(p.text_nodes.drain(..).map(|n| (n, first_index)));
     }
 
-    fn structure(&self, owner: usize, p: &Pending) -> Structure {
+    fn structure(&mut self, owner: usize, p: &Pending) -> Structure {
         if self.frames.is_empty() {
             return Structure::default();
         }
@@ -603,9 +743,11 @@ impl Walker<'_> {
             .position(|f| f.name == "body")
             .unwrap_or(0)
             .max(frames.len().saturating_sub(MAX_TAG_PATH));
-        let tag_path = frames[from..].iter().map(|f| f.name.clone()).collect();
+        let tag_path = frames[from..].iter().map(|f| f.name.to_string()).collect();
+        let stamp = self.interned.new_stamp();
+        let seen = &mut self.interned.seen;
         let mut class_tokens: Vec<String> = Vec::new();
-        for t in p
+        for &t in p
             .inline_tokens
             .iter()
             .chain(self.tokens[..f.tok_end].iter().rev())
@@ -613,8 +755,9 @@ impl Walker<'_> {
             if class_tokens.len() >= MAX_CLASS_TOKENS {
                 break;
             }
-            if !class_tokens.contains(t) {
-                class_tokens.push(t.clone());
+            if seen[t as usize] != stamp {
+                seen[t as usize] = stamp;
+                class_tokens.push(self.interned.names[t as usize].clone());
             }
         }
         let container = frames
@@ -627,6 +770,7 @@ impl Walker<'_> {
         } else {
             text as f32 / (text as f32 + markup as f32)
         };
+        let value = |v: Option<u32>| v.map(|i| self.values[i as usize].clone());
         Structure {
             tag_path,
             landmark: f.landmark.map(str::to_string),
@@ -639,8 +783,8 @@ impl Walker<'_> {
             heading: f.heading,
             is_list_item: f.list_item,
             is_table_cell: f.table_cell,
-            dir_attr: f.dir.clone(),
-            lang_attr: f.lang.clone(),
+            dir_attr: value(f.dir),
+            lang_attr: value(f.lang),
             container_text_density: density,
         }
     }
@@ -722,11 +866,15 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
     let Some(root) = dom.root_element() else {
         return Extracted::default();
     };
+    let (stats, skipped) = subtree_stats(dom, root, opts.fallback);
     let mut w = Walker {
         dom,
-        stats: subtree_stats(dom, root, opts.fallback),
+        stats,
+        skipped,
         frames: Vec::new(),
         tokens: Vec::new(),
+        interned: Tokens::default(),
+        values: Vec::new(),
         cur: Pending::default(),
         out: Extracted {
             head: read_head(dom, root),
@@ -741,10 +889,10 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
         if w.out.truncated {
             break;
         }
-        let n = w.dom.node(node);
+        let n = dom.node(node);
         let mut opened = false;
         match &n.data {
-            Data::Element(e) if !is_skipped(e, opts.fallback) => {
+            Data::Element(e) if !w.skipped[node as usize] => {
                 let is_br = e.is_html() && &**e.local() == "br";
                 let block = e.is_html() && is_block_level(e.local());
                 if is_br || block {
