@@ -83,8 +83,10 @@ def prepare(wcxb, training, out, min_mb):
 def training_pages(training):
     """Raw text of every labelled page (`ROLE LANG<TAB>line` files), labels stripped."""
     pages = []
-    for d, _, files in sorted(os.walk(training)):
+    walk = [w for split in ("train", "dev") for w in sorted(os.walk(os.path.join(training, split)))]
+    for d, _, files in walk:
         for f in sorted(files):
+            # Labelled pages only (not training-data/wcxb/*-ids.txt).
             if not f.endswith(".txt"):
                 continue
             path = os.path.join(d, f)
