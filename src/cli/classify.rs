@@ -134,10 +134,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (mut read, mut failed) = (0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let batch = args.batch.max(1);
-    // A reader thread reads batches ahead (at most one waiting) while this
-    // thread labels one and writes it: answers go out as soon as they are
-    // ready, even while the reader waits on an open standard input.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
+    // A reader thread reads the next batch while this thread labels one and
+    // writes it: answers go out as soon as they are ready, even while the
+    // reader waits on an open standard input. The channel holds nothing (a
+    // read batch waits in `send` until this thread takes it), so at most two
+    // batches are in memory: the one being labelled and the one read next.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(0);
     // Not a scoped thread: if writing fails (a closed pipe), the run ends
     // without waiting for a reader that may be blocked on standard input.
     let reader = std::thread::spawn(move || {
