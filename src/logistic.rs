@@ -465,21 +465,30 @@ mod tests {
         );
     }
 
-    #[test]
-    fn gradient_matches_finite_differences() {
-        let (rows, _, _) = data();
-        let p = Problem {
-            rows: &rows,
+    /// The test data's problem, in chunks of 64 rows (seven chunks).
+    fn problem(rows: &SparseRows) -> Problem<'_> {
+        Problem {
+            rows,
             n_features: 60,
             classes: 5,
             alpha: 0.3,
             chunk_rows: 64,
             last: Mutex::new(None),
-        };
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let (rows, _, _) = data();
+        let p = problem(&rows);
         let w: Vec<f32> = (0..61 * 5)
             .map(|i| ((i * 37 % 11) as f32 - 5.0) / 20.0)
             .collect();
-        let (_, g) = p.cost_and_gradient(&w);
+        let (cost, g) = p.cost_and_gradient(&w);
+        // The padded (vectorised) path and the plain one agree.
+        let (cost_any, g_any) = p.cost_and_gradient_any(&w);
+        assert!((cost - cost_any).abs() < 1e-3 * cost.abs());
+        assert!(g.iter().zip(&g_any).all(|(a, b)| (a - b).abs() < 1e-3));
         for &i in &[0usize, 7, 36, 149, 299, 300, 304] {
             let h = 1e-2;
             let (mut a, mut b) = (w.clone(), w.clone());
@@ -497,14 +506,7 @@ mod tests {
     #[test]
     fn chunked_sums_do_not_depend_on_the_number_of_threads() {
         let (rows, _, _) = data();
-        let p = Problem {
-            rows: &rows,
-            n_features: 60,
-            classes: 5,
-            alpha: 0.3,
-            chunk_rows: 64,
-            last: Mutex::new(None),
-        };
+        let p = problem(&rows);
         let w: Vec<f32> = (0..61 * 5)
             .map(|i| ((i * 13 % 7) as f32 - 3.0) / 10.0)
             .collect();
