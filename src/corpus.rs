@@ -22,7 +22,7 @@
 //! part of the `# page:`, `# url:` and `# site:` comments.
 
 use crate::label::{Lang, Role};
-use crate::page::{Block, OffsetMap, Page, PageKind};
+use crate::page::{Block, Page, PageKind};
 use std::fmt;
 use std::path::Path;
 
@@ -142,16 +142,7 @@ impl Builder {
             }
         });
         Ok(LabelledPage {
-            page: Page {
-                id,
-                url: self.url,
-                text: self.text,
-                blocks,
-                kind: PageKind::Text,
-                offsets: OffsetMap::identity(),
-                lossy: false,
-                truncated: false,
-            },
+            page: Page::new(id, self.url, self.text, blocks, PageKind::Text),
             roles,
             langs,
             site,
@@ -306,16 +297,7 @@ pub fn parse_jsonl(text: &str, file: &str) -> Result<Vec<LabelledPage>, CorpusEr
         let id = rec.id.unwrap_or_else(|| format!("{file}:{lineno}"));
         let site = rec.url.as_deref().and_then(host);
         pages.push(LabelledPage {
-            page: Page {
-                id,
-                url: rec.url,
-                text: page_text,
-                blocks,
-                kind: PageKind::Text,
-                offsets: OffsetMap::identity(),
-                lossy: false,
-                truncated: false,
-            },
+            page: Page::new(id, rec.url, page_text, blocks, PageKind::Text),
             roles,
             langs,
             site,
@@ -451,14 +433,15 @@ pub fn parse_labelled_html(bytes: &[u8], file: &str) -> Result<LabelledPage, Cor
     let site = head.site.clone().or_else(|| url.as_deref().and_then(host));
     Ok(LabelledPage {
         page: Page {
-            id: head.id.clone().unwrap_or_else(|| file.to_string()),
-            url,
-            text,
-            blocks,
-            kind: PageKind::Html,
-            offsets: OffsetMap::identity(),
             lossy: parsed.page.lossy,
             truncated: parsed.page.truncated,
+            ..Page::new(
+                head.id.clone().unwrap_or_else(|| file.to_string()),
+                url,
+                text,
+                blocks,
+                PageKind::Html,
+            )
         },
         roles,
         langs,

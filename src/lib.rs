@@ -124,14 +124,14 @@ pub fn page_from_string_with(
     }
     let (blocks, capped) = segment::segment_with(&text, limits);
     Page {
-        id: id.to_string(),
-        url: url.map(str::to_string),
-        text,
-        blocks,
-        kind: PageKind::Text,
-        offsets: page::OffsetMap::identity(),
-        lossy: false,
         truncated: cut || capped,
+        ..Page::new(
+            id.to_string(),
+            url.map(str::to_string),
+            text,
+            blocks,
+            PageKind::Text,
+        )
     }
 }
 

@@ -33,6 +33,28 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page whose text is already Unicode (offsets are the text's own),
+    /// not lossy and not truncated; readers that decoded bytes set
+    /// `offsets`, `lossy` and `truncated` themselves.
+    pub fn new(
+        id: String,
+        url: Option<String>,
+        text: String,
+        blocks: Vec<Block>,
+        kind: PageKind,
+    ) -> Page {
+        Page {
+            id,
+            url,
+            text,
+            blocks,
+            kind,
+            offsets: OffsetMap::identity(),
+            lossy: false,
+            truncated: false,
+        }
+    }
+
     /// The text of block `i`.
     pub fn block_text(&self, i: usize) -> &str {
         let b = &self.blocks[i];

@@ -227,6 +227,10 @@ fn warc_gz_with_a_truncated_member_between_good_ones() {
     let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 3, "{lines:?}");
     assert_eq!(ids[0], "urn:uuid:page1");
+    // The cut record's error carries its own record id and URL (its headers
+    // were read before the member broke off).
+    assert_eq!(ids[1], "urn:uuid:page2", "{lines:?}");
+    assert_eq!(lines[1]["url"], "https://news.example/page2");
     assert_eq!(ids[2], "urn:uuid:page3");
     let errors: Vec<&Value> = lines.iter().filter(|l| l.get("error").is_some()).collect();
     assert_eq!(errors.len(), 1, "{lines:?}");
