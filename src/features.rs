@@ -706,6 +706,11 @@ pub struct Extractor {
     hashed: Vec<(u32, f32)>,
     /// End of each block's entries in `hashed`.
     hashed_ends: Vec<usize>,
+    /// Word hashes of every block's first [`NEAR_WORDS`] words, one block
+    /// after the other (its neighbours' features).
+    near: Vec<u64>,
+    /// End of each block's words in `near`.
+    near_ends: Vec<usize>,
     repeats: HashCounts,
     seen: HashCounts,
 }
@@ -724,7 +729,8 @@ impl Extractor {
         self.hashed_ends.clear();
         let mut dirs_mixed = Vec::with_capacity(n);
         let mut heads: Vec<Vec<u32>> = Vec::with_capacity(n);
-        let mut near: Vec<Vec<u64>> = Vec::with_capacity(n);
+        self.near.clear();
+        self.near_ends.clear();
         for (i, (b, text)) in page.iter().enumerate() {
             self.folded.clear();
             fold_into(text, &mut self.folded);
@@ -736,13 +742,14 @@ impl Extractor {
             let mut h = std::mem::take(&mut self.hashed);
             self.hash_text(cfg, &layout, &mut h);
             heads.push(self.header_hashes(&layout));
-            near.push(
+            let folded = self.folded.as_bytes();
+            self.near.extend(
                 self.tokens
                     .iter()
                     .take(NEAR_WORDS)
-                    .map(|&(a, b)| Fnv::new(0).bytes(&self.folded.as_bytes()[a..b]).finish())
-                    .collect(),
+                    .map(|&(a, b)| Fnv::new(0).bytes(&folded[a..b]).finish()),
             );
+            self.near_ends.push(self.near.len());
             if let Some(s) = b.structure.as_deref() {
                 hash_structure(s, &layout, &mut h);
             }
@@ -866,13 +873,20 @@ impl Extractor {
             // namespaces: what a block sits between (a list of headlines
             // under "Promoted", a menu item between menu items).
             let mask = (layout.hash_size - 1) as u64;
-            for (salt, j, scale) in [
-                (71u64, i.checked_sub(1), 1.0),
-                (72, Some(i + 1).filter(|&j| j < n), 1.0),
+            for (salt, j) in [
+                (71u64, i.checked_sub(1)),
+                (72, Some(i + 1).filter(|&j| j < n)),
             ] {
-                if let Some(j) = j.filter(|&j| !near[j].is_empty()) {
-                    let w = scale * NEAR_WEIGHT / (near[j].len() as f32).sqrt();
-                    for &h in &near[j] {
+                let words = match j {
+                    Some(j) => {
+                        &self.near
+                            [if j == 0 { 0 } else { self.near_ends[j - 1] }..self.near_ends[j]]
+                    }
+                    None => &[][..],
+                };
+                if !words.is_empty() {
+                    let w = NEAR_WEIGHT / (words.len() as f32).sqrt();
+                    for &h in words {
                         let c =
                             layout.hash_base as u64 + (mix(h ^ salt.wrapping_mul(GOLDEN)) & mask);
                         row.entries.push((c as u32, w));
