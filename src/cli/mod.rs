@@ -8,6 +8,7 @@
 mod classify;
 mod eval;
 mod eval_lang;
+mod label;
 mod train;
 mod view;
 mod wcxb;
@@ -43,6 +44,10 @@ enum Command {
     WcxbConvert(wcxb::ConvertArgs),
     /// Score a model on WCXB pages: word F1 of body blocks against the gold main text.
     WcxbEval(wcxb::EvalArgs),
+    /// Write one sheet per HTML page (a line per block with its labels) for correcting by hand.
+    LabelSheet(label::SheetArgs),
+    /// Write corrected sheets back into their pages as labelled HTML.
+    LabelApply(label::ApplyArgs),
     /// Score language identification against labelled blocks (dev and held-out halves).
     EvalLang(eval_lang::Args),
 }
@@ -72,6 +77,8 @@ pub fn main() -> ExitCode {
         Command::WcxbConvert(a) => wcxb::convert(a),
         Command::WcxbEval(a) => wcxb::eval(a),
         Command::EvalLang(a) => eval_lang::run(a),
+        Command::LabelSheet(a) => label::sheet(a),
+        Command::LabelApply(a) => label::apply(a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
