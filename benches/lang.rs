@@ -4,7 +4,8 @@
 //! figure (10^6 bytes of UTF-8 text per second) is printed first.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use ghirbal::lang::{eval, Identifier};
+use ghirbal::eval::language as eval;
+use ghirbal::lang::Identifier;
 use std::time::Instant;
 
 fn blocks() -> Vec<String> {

@@ -13,7 +13,7 @@
 //! `--threads N` batches would share the pages among N cores.
 
 use ghirbal::features::Extractor;
-use ghirbal::input::{InputFormat, Payload, Records};
+use ghirbal::read::input::{InputFormat, Payload, Records};
 use ghirbal::{identify_blocks, Classifier, Lang, LangInfo, Limits, Page};
 use std::hint::black_box;
 use std::io::Write;

@@ -5,7 +5,7 @@ Usage: browser_check.py --kind report|viewer --dom DOM.html --png SHOT.png
                         [--expect-fail]
 
 DOM checks read the facts the page's own script measured after layout and
-wrote into <body data-layout="{...}"> (see src/report/html.rs): blocks and
+wrote into <body data-layout="{...}"> (see src/eval/report/html.rs): blocks and
 pages drawn, right-to-left blocks whose first letter sits at the right edge
 of the block, left-to-right ones at the left edge, heatmap cells, reliability
 diagrams, and that "mistakes only" shows exactly the mistakes.
@@ -26,7 +26,7 @@ import struct
 import sys
 import zlib
 
-# Role backgrounds of the page viewer (ROLE_COLOURS in src/report/html.rs).
+# Role backgrounds of the page viewer (ROLE_COLOURS in src/eval/report/html.rs).
 ROLE_BG = {
     "body": (0xD4, 0xF0, 0xC8),
     "chrome": (0xE4, 0xE4, 0xE4),

@@ -385,13 +385,13 @@ pub fn parse_labelled_html(bytes: &[u8], file: &str) -> Result<LabelledPage, Cor
     } else {
         bytes
     };
-    let parsed = crate::html::parse_page(
+    let parsed = crate::read::html::parse_page(
         file,
         None,
         bytes,
         None,
         &crate::page::Limits::default(),
-        crate::html::extract::Options::default(),
+        crate::read::html::extract::Options::default(),
     );
     let head = &parsed.extracted.head;
     let mut text = String::new();

@@ -3,16 +3,20 @@
 //! `legal`, `ad`) and by language (`ar`, `en`, `mixed`, `other`, `none`).
 //!
 //! The pipeline, one module per stage:
-//! 1. [`input`] reads records (files, directories, JSON Lines, stdin) and
-//!    [`decode`] turns bytes into text that remembers its byte offsets;
+//! 1. [`read`] reads records (files, directories, JSON Lines, stdin, WARC
+//!    and WET, HTML) and decodes bytes into text that remembers its byte
+//!    offsets;
 //! 2. [`segment`] cuts the text into [`page::Block`]s of a [`page::Page`];
 //! 3. [`lang`] identifies each block's language, spans and direction;
 //! 4. [`features`] turns each block and its neighbours into a sparse row
 //!    (after [`normalize`] folds the text);
 //! 5. [`model`] — a two-pass linear model — gives each block role probabilities;
-//! 6. [`output`] writes the results; [`eval`] scores them against gold labels
-//!    read by [`corpus`], and [`report`] renders the scores and the labelled
-//!    pages for people (Markdown, HTML with a page viewer).
+//! 6. [`output`] writes the results.
+//!
+//! Beside the pipeline: [`corpus`] reads labelled pages for training and
+//! scoring, and [`eval`] scores labels against them (and against WCXB's gold
+//! and the language test set) and renders reports for people (Markdown, HTML
+//! with a page viewer); the pipeline never depends on [`eval`].
 //!
 //! ```
 //! let model = ghirbal::default_model().unwrap();
@@ -32,23 +36,17 @@
 
 pub mod chars;
 pub mod corpus;
-pub mod decode;
 pub mod eval;
 pub mod features;
-pub mod html;
-pub mod input;
 pub mod io;
 pub mod label;
 pub mod lang;
-pub mod logistic;
 pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod page;
-pub mod report;
+pub mod read;
 pub mod segment;
-pub mod warc;
-pub mod wcxb;
 
 pub use label::{Dir, Lang, Role};
 pub use lang::LangInfo;
@@ -88,7 +86,7 @@ pub fn page_from_text(id: &str, url: Option<&str>, bytes: &[u8]) -> Page {
 /// ignored and the page flagged `truncated`.
 pub fn page_from_text_with(id: &str, url: Option<&str>, bytes: &[u8], limits: &Limits) -> Page {
     let cut = bytes.len() > limits.max_page_bytes;
-    let d = decode::decode_text(&bytes[..bytes.len().min(limits.max_page_bytes)]);
+    let d = read::decode::decode_text(&bytes[..bytes.len().min(limits.max_page_bytes)]);
     let (blocks, capped) = segment::segment_with(&d.text, limits);
     Page {
         id: id.to_string(),
@@ -137,7 +135,7 @@ pub fn page_from_string_with(
 
 /// The page of an input record, segmented as `classify` segments it, or why
 /// the record could not be read.
-pub fn page_from_record(rec: input::Record) -> Result<Page, String> {
+pub fn page_from_record(rec: read::input::Record) -> Result<Page, String> {
     let limits = Limits::default();
     let truncated = rec.truncated;
     rec.payload.map(|p| {

@@ -257,7 +257,7 @@ fn eval_writes_three_reports_on_the_dev_split() {
     let first = per_page[0]["id"].as_str().unwrap();
     assert!(html.contains(&format!(
         "id=\"pg0\" data-page=\"{}\"",
-        ghirbal::report::html::esc(first)
+        ghirbal::eval::report::html::esc(first)
     )));
     for external in ["src=", "href=\"http", "@import", "url(", "<link"] {
         assert!(!html.contains(external), "nothing is fetched: {external}");

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         max_block_bytes: 512,
         max_blocks: 500,
     };
-    let page = ghirbal::html::page_from_html_with("fuzz", None, data, None, &limits);
+    let page = ghirbal::read::html::page_from_html_with("fuzz", None, data, None, &limits);
     for b in &page.blocks {
         assert!(b.start < b.end && b.end <= page.text.len());
     }

@@ -2,8 +2,8 @@
 
 use super::{load_model, Outcome};
 use anyhow::Context;
-use ghirbal::input::{InputFormat, Payload, Record, Records};
 use ghirbal::output::{self, Format};
+use ghirbal::read::input::{InputFormat, Payload, Record, Records};
 use ghirbal::{Classifier, Limits};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -3,8 +3,8 @@
 
 use super::{load_model, Outcome};
 use anyhow::Context;
+use ghirbal::eval::report::{self, Evaluation};
 use ghirbal::eval::{self, ModelInfo, Report};
-use ghirbal::report::{self, Evaluation};
 use ghirbal::{corpus, io};
 use std::io::Write;
 use std::path::{Path, PathBuf};

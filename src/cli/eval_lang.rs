@@ -6,14 +6,14 @@
 
 use super::Outcome;
 use anyhow::Context;
-use ghirbal::lang::eval;
+use ghirbal::eval::language;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Labelled blocks (JSON Lines: text, lang, detail, spans, kind).
-    #[arg(default_value = eval::DEFAULT_SET)]
+    #[arg(default_value = language::DEFAULT_SET)]
     set: PathBuf,
     /// Print the report as JSON.
     #[arg(long)]
@@ -30,8 +30,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(&args.set)
         .with_context(|| format!("cannot read {}", args.set.display()))?;
-    let examples =
-        eval::parse(&text).with_context(|| format!("bad labelled set {}", args.set.display()))?;
+    let examples = language::parse(&text)
+        .with_context(|| format!("bad labelled set {}", args.set.display()))?;
     anyhow::ensure!(
         !examples.is_empty(),
         "{} holds no blocks",
@@ -42,12 +42,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         write!(
             out,
             "{}",
-            eval::calibration_source(&eval::fit_calibration(&examples))
+            language::calibration_source(&language::fit_calibration(&examples))
         )?;
         out.flush()?;
         return Ok(Outcome::Ok);
     }
-    let report = eval::evaluate(&args.set.display().to_string(), &examples);
+    let report = language::evaluate(&args.set.display().to_string(), &examples);
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;

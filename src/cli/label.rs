@@ -13,9 +13,9 @@
 
 use super::{load_model, Outcome};
 use anyhow::{bail, Context};
-use ghirbal::html::extract::Options;
-use ghirbal::html::HtmlPage;
 use ghirbal::page::Limits;
+use ghirbal::read::html::extract::Options;
+use ghirbal::read::html::HtmlPage;
 use ghirbal::{Classifier, Lang, Role};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ fn read_maybe_gz(path: &Path) -> anyhow::Result<Vec<u8>> {
 fn parse(path: &Path) -> anyhow::Result<HtmlPage> {
     let bytes = read_maybe_gz(path)?;
     let id = path.display().to_string();
-    let mut p = ghirbal::html::parse_page(
+    let mut p = ghirbal::read::html::parse_page(
         &id,
         None,
         &bytes,
@@ -279,7 +279,7 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<Outcome> {
             .map(|(r, l)| (r.as_str(), l.as_str()))
             .collect();
         let mut html = Vec::new();
-        ghirbal::html::serialize::write_labelled(&mut html, &p, &refs)
+        ghirbal::read::html::serialize::write_labelled(&mut html, &p, &refs)
             .with_context(|| format!("cannot serialise {}", source.display()))?;
         let back = ghirbal::corpus::parse_labelled_html(&html, &source.display().to_string())
             .map_err(|e| anyhow::anyhow!("{}: does not read back: {e}", source.display()))?;

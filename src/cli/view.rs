@@ -2,8 +2,8 @@
 //! unlabelled pages of any input kind `classify` reads.
 
 use super::{load_model, Outcome};
-use ghirbal::input::Records;
-use ghirbal::report::{html, ViewPage};
+use ghirbal::eval::report::{html, ViewPage};
+use ghirbal::read::input::Records;
 use ghirbal::Classifier;
 use std::io::Write;
 use std::path::PathBuf;

@@ -3,9 +3,9 @@
 
 use super::{load_model, Outcome};
 use anyhow::Context;
-use ghirbal::html::extract::Options;
+use ghirbal::eval::wcxb::{self, Gold, Prf, Rule};
 use ghirbal::page::Limits;
-use ghirbal::wcxb::{self, Gold, Prf, Rule};
+use ghirbal::read::html::extract::Options;
 use ghirbal::Classifier;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -65,11 +65,11 @@ fn load(
     data: &Path,
     id: &str,
     record_nodes: bool,
-) -> Result<(Gold, ghirbal::html::HtmlPage), String> {
+) -> Result<(Gold, ghirbal::read::html::HtmlPage), String> {
     let (html, gt) = wcxb::paths(data, id);
     let gold = wcxb::load_gold(&gt, id)?;
     let bytes = read_gz(&html)?;
-    let page = ghirbal::html::parse_page(
+    let page = ghirbal::read::html::parse_page(
         id,
         gold.url.as_deref(),
         &bytes,
@@ -294,7 +294,7 @@ fn convert_one(args: &ConvertArgs, id: &str) -> Result<Option<Converted>, String
         .map(|(r, l)| (r.role().as_str(), *l))
         .collect();
     let mut html = Vec::new();
-    ghirbal::html::serialize::write_labelled(&mut html, &parsed, &labels)
+    ghirbal::read::html::serialize::write_labelled(&mut html, &parsed, &labels)
         .map_err(|e| format!("cannot serialise: {e}"))?;
     // Read it back as training data: the same blocks with the same roles?
     let back = ghirbal::corpus::parse_labelled_html(&html, id).map_err(|e| e.to_string())?;

@@ -24,8 +24,7 @@
 //! [`eval`] measures all of it against `tests/data/lang/blocks.jsonl`.
 
 mod arabic;
-mod calibration;
-pub mod eval;
+pub(crate) mod calibration;
 mod latin;
 mod lexicon;
 mod script;
@@ -34,7 +33,8 @@ mod words;
 pub use script::{script, Script};
 
 use crate::label::{Dir, Lang};
-use words::{is_url_or_email, Word};
+pub(crate) use words::is_url_or_email;
+use words::Word;
 
 /// Result of [`identify`].
 #[derive(Debug, Clone, PartialEq)]

@@ -942,7 +942,7 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::html::dom::parse;
+    use crate::read::html::dom::parse;
 
     fn blocks(html: &str) -> Vec<String> {
         let x = extract(&parse(html), &Limits::default(), Options::default());

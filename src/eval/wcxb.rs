@@ -526,7 +526,7 @@ mod tests {
             <h1>Oil prices climb</h1><h2>Markets</h2><p>Oil prices climbed on Wednesday as producers met in Vienna to weigh cuts.</p>\
             <div class=ad-slot>Buy now</div><p>Share this</p>\
             <footer><p>© 2025 Example Corp. All rights reserved.</p></footer></body>";
-        let page = crate::html::page_from_html("t", None, html.as_bytes(), None);
+        let page = crate::read::html::page_from_html("t", None, html.as_bytes(), None);
         let gold = Gold {
             id: "t".into(),
             url: None,

@@ -19,7 +19,7 @@
 //! from just after the start of the broken one), or at the next
 //! `WARC/1.x` line.
 
-use crate::input::{Payload, Record};
+use crate::read::input::{Payload, Record};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
 
@@ -663,7 +663,7 @@ impl WarcReader {
                         let is_html = match &h.mime {
                             Some(m) => is_html_mime(m),
                             None => rec.header("warc-identified-payload-type").map_or_else(
-                                || crate::input::looks_like_html(&rec.block[h.body..]),
+                                || crate::read::input::looks_like_html(&rec.block[h.body..]),
                                 is_html_mime,
                             ),
                         };

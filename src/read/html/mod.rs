@@ -96,7 +96,7 @@ pub fn parse_page(
 /// An HTML page from raw bytes: decoded, parsed and cut into blocks.
 ///
 /// ```
-/// let page = ghirbal::html::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
+/// let page = ghirbal::read::html::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
 /// assert_eq!(page.text, "Home\nNews\nHello world.");
 /// assert_eq!(page.blocks[2].structure.as_ref().unwrap().tag_path, ["body", "p"]);
 /// ```

@@ -21,8 +21,8 @@
 //! mechanical, and it does not depend on the identifier's decisions. Blocks
 //! with no word at all form their own `0` bucket.
 
-use super::{identify, is_url_or_email, script, Evidence, LangInfo, Path, Script, Span};
 use crate::label::Lang;
+use crate::lang::{identify, is_url_or_email, script, Evidence, LangInfo, Path, Script, Span};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -906,7 +906,7 @@ mod tests {
         let set = parse(include_str!("../../tests/data/lang/blocks.jsonl")).unwrap();
         assert_eq!(
             fit_calibration(&set),
-            super::super::calibration::TABLE,
+            crate::lang::calibration::TABLE,
             "refit with `ghirbal eval-lang --fit-calibration` and paste into src/lang/calibration.rs"
         );
     }

@@ -155,8 +155,8 @@ pub fn write_labelled<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::html::extract::Options;
     use crate::page::Limits;
+    use crate::read::html::extract::Options;
 
     #[test]
     fn labelled_output_reads_back_to_the_same_blocks_and_labels() {
@@ -168,7 +168,7 @@ mod tests {
             record_nodes: true,
             ..Options::default()
         };
-        let page = crate::html::parse_page(
+        let page = crate::read::html::parse_page(
             "p",
             Some("https://x.example/a"),
             html.as_bytes(),
@@ -193,7 +193,7 @@ mod tests {
             s.contains("<meta name=\"ghirbal:url\" content=\"https://x.example/a\">"),
             "{s}"
         );
-        let back = crate::html::parse_page(
+        let back = crate::read::html::parse_page(
             "q",
             None,
             s.as_bytes(),

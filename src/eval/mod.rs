@@ -24,6 +24,10 @@
 //!   lower-cased `\w+` tokens of the predicted body text against that of the
 //!   gold body text, F1 per page, averaged over pages.
 
+pub mod language;
+pub mod report;
+pub mod wcxb;
+
 use crate::corpus::{CorpusError, LabelledPage};
 use crate::label::{Dir, Lang, Role};
 use crate::{BlockLabel, Classifier, Model};

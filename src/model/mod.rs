@@ -8,13 +8,15 @@
 //! sees the same plus pass one's role probabilities of the neighbouring blocks
 //! (a one-line sub-heading between two body paragraphs is body). Both passes
 //! are linear, L2-regularised multinomial logistic regressions fitted by
-//! [`crate::logistic`] (`linfa-logistic`'s objective and L-BFGS solver, on
+//! [`crate::model::logistic`] (`linfa-logistic`'s objective and L-BFGS solver, on
 //! sparse rows); pass two is fitted on out-of-fold pass-one probabilities, so
 //! it learns from the same kind of probabilities it will see on new pages.
 //!
 //! The model file is one self-contained JSON document with a format version,
 //! the label set, the feature configuration, both weight matrices and the
 //! training metadata; [`Model::from_json`] rejects anything inconsistent.
+
+pub mod logistic;
 
 use crate::features::{add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Row};
 use crate::label::Role;
@@ -551,7 +553,7 @@ fn fit_linear(
     if n == 0 {
         return Err(ModelError::Data("no labelled blocks".into()));
     }
-    let mut x = crate::logistic::SparseRows::new();
+    let mut x = crate::model::logistic::SparseRows::new();
     let mut present = [false; Role::COUNT];
     for &pi in idx {
         let page = &pages[pi];
@@ -567,7 +569,7 @@ fn fit_linear(
             n
         )));
     }
-    let fitted = crate::logistic::fit(
+    let fitted = crate::model::logistic::fit(
         &x,
         n_features,
         Role::COUNT,
@@ -619,7 +621,7 @@ mod tests {
             .into_iter()
             .map(|p| p.page)
             .collect();
-        pages.push(crate::html::page_from_html(
+        pages.push(crate::read::html::page_from_html(
             "h",
             None,
             "<nav><a href=/>Home</a> | <a href=/n>News</a></nav><h1>Oil prices climb</h1>\

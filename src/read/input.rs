@@ -12,7 +12,7 @@
 //! - `html`: one HTML page per file (`.html`, `.htm`, `.xhtml`, optionally
 //!   `.gz`; or content starting like HTML: `<!doctype html`, `<html`, …);
 //! - `warc` / `wet`: a stream of crawl records (`.warc`, `.warc.gz`, `.wet`,
-//!   `.warc.wet.gz`, or content starting `WARC/1.`), read by [`crate::warc`];
+//!   `.warc.wet.gz`, or content starting `WARC/1.`), read by [`crate::read::warc`];
 //!   the two names are one reader: WET files are WARC files of `conversion`
 //!   records;
 //! - `jsonl`: one record per line, `{"id", "url"?, "date"?, "text"}` or
@@ -28,7 +28,7 @@
 //! (JSON escapes) is an error record.
 
 use crate::page::Limits;
-use crate::warc::WarcReader;
+use crate::read::warc::WarcReader;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -70,7 +70,13 @@ impl Payload {
             Payload::Html {
                 bytes,
                 charset_hint,
-            } => crate::html::page_from_html_with(id, url, &bytes, charset_hint.as_deref(), limits),
+            } => crate::read::html::page_from_html_with(
+                id,
+                url,
+                &bytes,
+                charset_hint.as_deref(),
+                limits,
+            ),
         }
     }
 }
