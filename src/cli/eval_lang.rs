@@ -1,5 +1,5 @@
 //! `ghirbal eval-lang`: score language identification against a labelled
-//! block set, per half (dev / held-out), as Markdown or JSON.
+//! dev set and the held-out set, as Markdown or JSON.
 //!
 //! Exit code 0 when the report was written, whether or not the targets hold
 //! (the report says which); `--check` makes unmet targets exit 1.
@@ -12,9 +12,12 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Labelled blocks (JSON Lines: text, lang, detail, spans, kind).
+    /// Labelled dev blocks (JSON Lines: text, lang, detail, spans, kind).
     #[arg(default_value = language::DEFAULT_SET)]
     set: PathBuf,
+    /// Labelled held-out blocks, in the same format.
+    #[arg(long, default_value = language::HELD_OUT_SET)]
+    held_out: PathBuf,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -27,16 +30,17 @@ pub struct Args {
     fit_calibration: bool,
 }
 
+fn load(path: &std::path::Path) -> anyhow::Result<Vec<language::Example>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let examples =
+        language::parse(&text).with_context(|| format!("bad labelled set {}", path.display()))?;
+    anyhow::ensure!(!examples.is_empty(), "{} holds no blocks", path.display());
+    Ok(examples)
+}
+
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let text = std::fs::read_to_string(&args.set)
-        .with_context(|| format!("cannot read {}", args.set.display()))?;
-    let examples = language::parse(&text)
-        .with_context(|| format!("bad labelled set {}", args.set.display()))?;
-    anyhow::ensure!(
-        !examples.is_empty(),
-        "{} holds no blocks",
-        args.set.display()
-    );
+    let examples = load(&args.set)?;
     if args.fit_calibration {
         let mut out = std::io::stdout().lock();
         write!(
@@ -47,7 +51,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         out.flush()?;
         return Ok(Outcome::Ok);
     }
-    let report = language::evaluate(&args.set.display().to_string(), &examples);
+    let held_out = load(&args.held_out)?;
+    let report = language::evaluate(
+        &format!("{} and {}", args.set.display(), args.held_out.display()),
+        &examples,
+        &held_out,
+    );
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
