@@ -44,6 +44,73 @@ impl LabelledPage {
     }
 }
 
+/// The plain text a WET record holds of a labelled HTML page (one line per
+/// block), segmented as text pages are, each text block labelled by the HTML
+/// blocks that give most of its characters: real text pages for the text
+/// passes, with their source page's site (so cross-validation folds keep the
+/// two together). `None` for a page that is not HTML.
+pub fn text_rendering(p: &LabelledPage) -> Option<LabelledPage> {
+    if p.page.kind != PageKind::Html {
+        return None;
+    }
+    let mut text = String::new();
+    // The source block of each byte range of `text`: (end, block).
+    let mut ends = Vec::with_capacity(p.page.blocks.len());
+    for (i, (_, t)) in p.page.iter().enumerate() {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        for c in t.chars() {
+            text.push(if c == '\n' || c == '\r' { ' ' } else { c });
+        }
+        ends.push((text.len(), i));
+    }
+    let blocks = crate::segment::segment(&text);
+    let mut roles = Vec::with_capacity(blocks.len());
+    let mut langs = Vec::with_capacity(blocks.len());
+    for b in &blocks {
+        // Characters of each source role/lang inside [b.start, b.end).
+        let mut by: Vec<((Role, Lang), usize)> = Vec::new();
+        let mut from = b.start;
+        let mut k = ends.partition_point(|&(e, _)| e <= b.start);
+        while from < b.end && k < ends.len() {
+            let (e, i) = ends[k];
+            let n = e.min(b.end) - from;
+            let key = (p.roles[i], p.langs[i]);
+            match by.iter_mut().find(|(l, _)| *l == key) {
+                Some((_, c)) => *c += n,
+                None => by.push((key, n)),
+            }
+            from = e + 1;
+            k += 1;
+        }
+        let ((role, lang), _) =
+            by.iter()
+                .copied()
+                .fold(((Role::Chrome, Lang::None), 0), |best, x| {
+                    if x.1 > best.1 {
+                        x
+                    } else {
+                        best
+                    }
+                });
+        roles.push(role);
+        langs.push(lang);
+    }
+    Some(LabelledPage {
+        page: Page::new(
+            format!("{}#text", p.page.id),
+            p.page.url.clone(),
+            text,
+            blocks,
+            PageKind::Text,
+        ),
+        roles,
+        langs,
+        site: Some(p.group().to_string()),
+    })
+}
+
 /// A problem in labelled data, with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorpusError {
@@ -479,6 +546,39 @@ pub fn fingerprint(pages: &[LabelledPage]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_rendering_keeps_each_block_as_a_line_with_its_labels() {
+        let html = "<html><head><meta name=\"ghirbal:url\" content=\"https://alwadi.example/a\"></head>\
+            <body><ul data-ghirbal-role=nav data-ghirbal-lang=ar><li>الرئيسية</li><li>رياضة</li></ul>\
+            <p data-ghirbal-role=body data-ghirbal-lang=en>Oil prices climb<br>as OPEC+ meets.</p>\
+            <p data-ghirbal-role=legal data-ghirbal-lang=en>© 2025 Al Wadi</p></body></html>";
+        let p = parse_labelled_html(html.as_bytes(), "a.html").unwrap();
+        let t = text_rendering(&p).unwrap();
+        assert_eq!(t.page.kind, PageKind::Text);
+        assert_eq!(t.page.id, format!("{}#text", p.page.id));
+        assert_eq!(t.group(), "alwadi.example");
+        let texts: Vec<&str> = t.page.iter().map(|(_, x)| x).collect();
+        // As the text segmenter cuts it: the two one-word Arabic lines are
+        // one run.
+        assert_eq!(
+            texts,
+            [
+                "الرئيسية\nرياضة",
+                "Oil prices climb",
+                "as OPEC+ meets.",
+                "© 2025 Al Wadi"
+            ]
+        );
+        assert_eq!(t.roles, [Role::Nav, Role::Body, Role::Body, Role::Legal]);
+        assert_eq!(t.langs[0], Lang::Ar);
+        let text_page = parse_labelled_html(b"<p data-ghirbal-role=body>x</p>", "b.html").unwrap();
+        assert!(text_rendering(&LabelledPage {
+            page: Page::new("t".into(), None, "x".into(), vec![], PageKind::Text),
+            ..text_page
+        })
+        .is_none());
+    }
+
     use super::*;
 
     const PAGE: &str = "# url: https://www.alwadi-news.com/a/1\n\

@@ -22,10 +22,10 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 6;
+pub const FEATURE_SET: u32 = 7;
 
 /// Feature configuration, stored in the model file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     /// [`FEATURE_SET`] of the build that trained the model.
     pub feature_set: u32,
@@ -39,6 +39,37 @@ pub struct FeatureConfig {
     pub normalization: String,
     /// Minimum words of a "long" block (a paragraph of running text).
     pub long_block_words: usize,
+    /// Feature augmentation: every dense feature once shared by all input
+    /// kinds and once more for the page's own kind (text, HTML), in one
+    /// model, so what text pages teach reaches HTML pages and back.
+    #[serde(default)]
+    pub augment: bool,
+    /// Feature augmentation of the hashed words and n-grams of a block's own
+    /// text as well: each entry once more in a column salted by the page's
+    /// kind, so that the many HTML pages do not decide alone what a word
+    /// means on text pages.
+    #[serde(default)]
+    pub augment_hashed: bool,
+    /// Value of hashed text entries (words, n-grams, neighbours' and
+    /// header words) relative to the dense features: below 1, the L2
+    /// penalty holds their weights down more (a weight must grow by 1/s
+    /// to have the same effect, at 1/s² the cost).
+    #[serde(default)]
+    pub text_hash_scale: f32,
+    /// The same for hashed markup (tag names, class and id tokens), which
+    /// are the most site-specific evidence.
+    #[serde(default)]
+    pub markup_hash_scale: f32,
+    /// Page-level constants dropped (block count, page script share, "no
+    /// long block") and landmarks centred on the page (a block's landmark
+    /// minus the share of the page's blocks in it; a `<form>` that holds
+    /// most of the page's text is no landmark).
+    #[serde(default)]
+    pub page_norm: bool,
+    /// The share of the page's prose under each of a block's nearest
+    /// ancestors ([`Extractor::rows`]); off, those columns stay zero.
+    #[serde(default)]
+    pub prose_shares: bool,
 }
 
 impl Default for FeatureConfig {
@@ -50,6 +81,12 @@ impl Default for FeatureConfig {
             word_ngrams: (1, 2),
             normalization: NORMALIZATION.to_string(),
             long_block_words: 20,
+            augment: true,
+            augment_hashed: true,
+            text_hash_scale: 1.0,
+            markup_hash_scale: 0.3,
+            page_norm: true,
+            prose_shares: false,
         }
     }
 }
@@ -130,6 +167,22 @@ pub const OWN: &[&str] = &[
     "title_like",
     "ln_title_run",
     "has_header_above",
+    "en_stopword_share",
+    "ar_stopword_share",
+    "ln_stopwords",
+    "ln_commas",
+    "ln_arabic_punct",
+    "ln_unlinked_words",
+    "page_text_share",
+    "is_code",
+    "prose_share_1",
+    "prose_share_2",
+    "prose_share_3",
+    "prose_share_4",
+    "prose_share_5",
+    "max_prose_share",
+    "container_score",
+    "kind_bias",
 ];
 
 /// Dense features of a neighbour, copied into the block's row.
@@ -214,6 +267,12 @@ macro_rules! col {
 pub struct Layout {
     pub own: usize,
     pub neighbours: usize,
+    /// Columns of the shared dense block (own + neighbours); with
+    /// augmentation the text copy follows at `dense` and the HTML copy at
+    /// `2 * dense`.
+    pub dense: usize,
+    /// Copies of the dense block: 1, or 3 with augmentation.
+    pub dense_copies: usize,
     pub hash_base: usize,
     pub hash_size: usize,
     /// Columns of the first pass.
@@ -226,12 +285,16 @@ impl FeatureConfig {
     pub fn layout(&self) -> Layout {
         let own = OWN.len();
         let neighbours = 2 * (NEIGHBOUR.len() + 1);
-        let hash_base = own + neighbours;
+        let dense = own + neighbours;
+        let dense_copies = if self.augment { 3 } else { 1 };
+        let hash_base = dense * dense_copies;
         let hash_size = 1usize << self.hash_bits;
         let pass1 = hash_base + hash_size;
         Layout {
             own,
             neighbours,
+            dense,
+            dense_copies,
             hash_base,
             hash_size,
             pass1,
@@ -331,6 +394,8 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let mut visible = 0usize;
     let mut terminals = 0usize;
     let mut pipes = 0usize;
+    let mut commas = 0usize;
+    let mut arabic_punct = 0usize;
     let mut chars = 0usize;
     let mut crumb = false;
     let mut copyright = false;
@@ -381,6 +446,12 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
             Script::Digit => digits += 1,
             Script::Other => {
                 punct += 1;
+                if matches!(c, ',' | '،' | ';' | '؛') {
+                    commas += 1;
+                }
+                if matches!(c, '،' | '؛' | '؟') {
+                    arabic_punct += 1;
+                }
                 match c {
                     '|' | '¦' => pipes += 1,
                     '»' | '«' | '›' | '‹' | '>' | '/' | '\\' => crumb = true,
@@ -405,6 +476,9 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     let lower = folded;
     let needles = &*NEEDLES;
     let mut set = |c: usize, v: f32| d[c] = v;
+    // A constant: with feature augmentation its per-kind copies are the
+    // kinds' own intercepts (the model's intercept is shared).
+    set(col!("kind_bias"), 1.0);
     set(col!("ln_chars"), (1.0 + chars as f32).ln() / 8.0);
     set(col!("ln_words"), (1.0 + words as f32).ln() / 5.0);
     set(col!("words_1"), f32::from(words == 1));
@@ -437,6 +511,11 @@ fn block_facts(text: &str, folded: &str, lang: &LangInfo, lines: u32) -> Facts {
     );
     set(col!("has_year"), f32::from(has_year(text)));
     set(col!("ln_pipes"), (1.0 + pipes as f32).ln() / 2.0);
+    set(col!("ln_commas"), (1.0 + commas as f32).ln() / 3.0);
+    set(
+        col!("ln_arabic_punct"),
+        (1.0 + arabic_punct as f32).ln() / 3.0,
+    );
     set(col!("has_crumb_sep"), f32::from(crumb));
     set(
         col!("starts_bullet"),
@@ -524,6 +603,139 @@ fn is_word_char_of(c: char, script: Script) -> bool {
         Script::Other => !c.is_ascii() && chars::is_alphanumeric(c),
     }
 }
+
+/// English function words: their share of a block's words is high in running
+/// prose and low in menus, buttons and headline lists (as jusText uses it).
+const EN_STOPWORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it",
+    "its", "this", "that", "these", "those", "which", "who", "whom", "whose", "what", "when",
+    "where", "why", "how", "not", "no", "he", "she", "they", "we", "you", "i", "his", "her",
+    "their", "our", "your", "my", "him", "them", "us", "me", "will", "would", "can", "could",
+    "should", "may", "might", "must", "do", "does", "did", "there", "here", "than", "then", "so",
+    "if", "about", "into", "over", "after", "before", "also", "more", "most", "some", "such",
+    "only", "other", "all", "any", "each", "said", "just", "very", "because", "while", "during",
+    "between", "against", "under", "since", "until", "both", "same", "own", "too",
+];
+
+/// Arabic function words (folded as block text is), for the same purpose.
+const AR_STOPWORDS: &[&str] = &[
+    "في",
+    "من",
+    "على",
+    "إلى",
+    "الى",
+    "عن",
+    "مع",
+    "أن",
+    "ان",
+    "إن",
+    "أنه",
+    "انه",
+    "التي",
+    "التى",
+    "الذي",
+    "الذين",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "كان",
+    "كانت",
+    "يكون",
+    "تكون",
+    "قد",
+    "لقد",
+    "ما",
+    "لا",
+    "لم",
+    "لن",
+    "كما",
+    "أو",
+    "او",
+    "ثم",
+    "بعد",
+    "قبل",
+    "حتى",
+    "إذا",
+    "اذا",
+    "بين",
+    "عند",
+    "كل",
+    "أي",
+    "قال",
+    "وقال",
+    "وأن",
+    "وان",
+    "وفي",
+    "ومن",
+    "وعلى",
+    "هو",
+    "هي",
+    "هم",
+    "نحن",
+    "بعض",
+    "غير",
+    "حيث",
+    "منذ",
+    "خلال",
+    "لدى",
+    "عليه",
+    "عليها",
+    "إليه",
+    "فيه",
+    "فيها",
+    "منه",
+    "منها",
+    "به",
+    "بها",
+    "له",
+    "لها",
+    "لهم",
+    "وهو",
+    "وهي",
+    "والتي",
+    "إلا",
+    "الا",
+    "ليس",
+    "أيضا",
+    "ايضا",
+    "أكثر",
+    "كذلك",
+    "حول",
+    "نحو",
+    "وقد",
+    "ولا",
+    "وما",
+    "إنه",
+    "أنها",
+    "انها",
+    "عندما",
+    "لكن",
+    "ولكن",
+    "بأن",
+    "بان",
+    "التي",
+    "وكان",
+    "لأن",
+    "لان",
+    "فإن",
+    "فان",
+    "عليهم",
+];
+
+/// Hashes of the folded stopwords: 1 for English, 2 for Arabic.
+static STOPWORDS: LazyLock<HashMap<u64, u8, BuildHasherDefault<PassThrough>>> =
+    LazyLock::new(|| {
+        let mut m = HashMap::default();
+        for (list, v) in [(EN_STOPWORDS, 1u8), (AR_STOPWORDS, 2u8)] {
+            for w in list {
+                let f = crate::normalize::fold(w);
+                m.insert(Fnv::new(0).bytes(f.as_bytes()).finish(), v);
+            }
+        }
+        m
+    });
 
 /// Blocks longer than this (in words) are not compared for copies: headlines,
 /// titles and teasers are what pages repeat.
@@ -654,6 +866,10 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
     set(col!("is_list_item"), f32::from(s.is_list_item));
     set(col!("is_table_cell"), f32::from(s.is_table_cell));
     set(
+        col!("is_code"),
+        f32::from(s.tag_path.iter().any(|t| t == "pre" || t == "code")),
+    );
+    set(
         col!("container_text_density"),
         s.container_text_density.clamp(0.0, 1.0),
     );
@@ -670,6 +886,59 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
         };
         if let Some(c) = c {
             set(c, 1.0);
+        }
+    }
+}
+
+/// Multiply hashed entries' values by `s` (nothing to do at 1).
+fn scale(entries: &mut [(u32, f32)], s: f32) {
+    if s != 1.0 {
+        for e in entries {
+            e.1 *= s;
+        }
+    }
+}
+
+/// Landmark columns, centred on the page by [`normalise_page`].
+const LANDMARKS: [usize; 7] = [
+    col!("lm_nav"),
+    col!("lm_header"),
+    col!("lm_footer"),
+    col!("lm_aside"),
+    col!("lm_main"),
+    col!("lm_article"),
+    col!("lm_form"),
+];
+
+/// Share of a page's text above which a `<form>` is the page's wrapper
+/// (ASP.NET pages), not a landmark.
+const WRAPPER_FORM_SHARE: f32 = 0.5;
+
+/// Take page-level constants out of the rows: they shift every block of a
+/// page alike, so what they learn on the training sites is a bias per site.
+fn normalise_page(facts: &mut [Facts], total_chars: usize) {
+    for f in facts.iter_mut() {
+        f.dense[col!("ln_page_blocks")] = 0.0;
+        f.dense[col!("page_arabic_share")] = 0.0;
+        f.dense[col!("page_without_long")] = 0.0;
+    }
+    let form_chars: usize = facts
+        .iter()
+        .filter(|f| f.dense[col!("lm_form")] > 0.0)
+        .map(|f| f.chars)
+        .sum();
+    if form_chars as f32 > WRAPPER_FORM_SHARE * total_chars as f32 {
+        for f in facts.iter_mut() {
+            f.dense[col!("lm_form")] = 0.0;
+        }
+    }
+    let n = facts.len().max(1) as f32;
+    for c in LANDMARKS {
+        let mean = facts.iter().map(|f| f.dense[c]).sum::<f32>() / n;
+        if mean > 0.0 {
+            for f in facts.iter_mut() {
+                f.dense[c] -= mean;
+            }
         }
     }
 }
@@ -713,6 +982,8 @@ pub struct Extractor {
     near_ends: Vec<usize>,
     repeats: HashCounts,
     seen: HashCounts,
+    /// Prose characters under each ancestor element (by node number).
+    prose_under: HashMap<u64, (f32, f32), BuildHasherDefault<PassThrough>>,
 }
 
 impl Extractor {
@@ -740,9 +1011,42 @@ impl Extractor {
             // Arabic and Latin words together: a mixed-direction block.
             dirs_mixed.push(langs[i].words.arabic > 0 && langs[i].words.latin > 0);
             let mut h = std::mem::take(&mut self.hashed);
+            let text_from = h.len();
             self.hash_text(cfg, &layout, &mut h);
+            scale(&mut h[text_from..], cfg.text_hash_scale);
+            if cfg.augment_hashed {
+                let salt = match page.kind {
+                    crate::page::PageKind::Text => 0x7465_7874u64,
+                    crate::page::PageKind::Html => 0x6874_6d6cu64,
+                };
+                let mask = (layout.hash_size - 1) as u64;
+                let end = h.len();
+                for k in text_from..end {
+                    let (c, v) = h[k];
+                    let c = layout.hash_base as u64
+                        + (mix(u64::from(c) ^ salt.wrapping_mul(GOLDEN)) & mask);
+                    h.push((c as u32, v));
+                }
+            }
             heads.push(self.header_hashes(&layout));
             let folded = self.folded.as_bytes();
+            let (mut en_stop, mut ar_stop) = (0usize, 0usize);
+            for &(a, b) in &self.tokens {
+                match STOPWORDS.get(&Fnv::new(0).bytes(&folded[a..b]).finish()) {
+                    Some(1) => en_stop += 1,
+                    Some(2) => ar_stop += 1,
+                    _ => {}
+                }
+            }
+            {
+                let f = facts.last_mut().expect("pushed above");
+                let w = self.tokens.len().max(1) as f32;
+                let ld = f.dense[col!("link_density")];
+                f.dense[col!("en_stopword_share")] = en_stop as f32 / w;
+                f.dense[col!("ar_stopword_share")] = ar_stop as f32 / w;
+                f.dense[col!("ln_stopwords")] = (1.0 + (en_stop + ar_stop) as f32).ln() / 3.0;
+                f.dense[col!("ln_unlinked_words")] = (1.0 + f.words as f32 * (1.0 - ld)).ln() / 5.0;
+            }
             self.near.extend(
                 self.tokens
                     .iter()
@@ -751,7 +1055,9 @@ impl Extractor {
             );
             self.near_ends.push(self.near.len());
             if let Some(s) = b.structure.as_deref() {
+                let from = h.len();
                 hash_structure(s, &layout, &mut h);
+                scale(&mut h[from..], cfg.markup_hash_scale);
             }
             self.hashed_ends.push(h.len());
             self.hashed = h;
@@ -830,9 +1136,23 @@ impl Extractor {
             }
             set(col!("ln_page_blocks"), (1.0 + n as f32).ln() / 6.0);
             set(col!("chars_over_longest"), f.chars as f32 / longest as f32);
+            set(
+                col!("page_text_share"),
+                (f.chars as f32 / total_chars as f32).sqrt(),
+            );
             chars_before += f.chars;
         }
+        if cfg.prose_shares {
+            self.prose_shares(page, &mut facts);
+        }
+        if cfg.page_norm {
+            normalise_page(&mut facts, total_chars);
+        }
         // Assemble rows.
+        let kind_offset = match page.kind {
+            crate::page::PageKind::Text => layout.dense,
+            crate::page::PageKind::Html => 2 * layout.dense,
+        } as u32;
         let mut rows = Vec::with_capacity(n);
         for i in 0..n {
             let hashed =
@@ -855,6 +1175,12 @@ impl Extractor {
                     None => row.push(base + NEIGHBOUR.len(), 1.0),
                 }
             }
+            if layout.dense_copies == 3 {
+                for k in 0..row.entries.len() {
+                    let (c, v) = row.entries[k];
+                    row.entries.push((c + kind_offset, v));
+                }
+            }
             row.entries.extend_from_slice(hashed);
             // The section this block sits in: words of the nearest short,
             // header-like block above it (a "Most read" or "Sponsored" heading
@@ -864,7 +1190,7 @@ impl Extractor {
                 .find(|&j| !heads[j].is_empty())
             {
                 row.push(col!("has_header_above"), 1.0);
-                let w = 0.5 / (heads[j].len() as f32).sqrt();
+                let w = 0.5 * cfg.text_hash_scale / (heads[j].len() as f32).sqrt();
                 for &c in &heads[j] {
                     row.entries.push((c, w));
                 }
@@ -885,7 +1211,7 @@ impl Extractor {
                     None => &[][..],
                 };
                 if !words.is_empty() {
-                    let w = NEAR_WEIGHT / (words.len() as f32).sqrt();
+                    let w = NEAR_WEIGHT * cfg.text_hash_scale / (words.len() as f32).sqrt();
                     for &h in words {
                         let c =
                             layout.hash_base as u64 + (mix(h ^ salt.wrapping_mul(GOLDEN)) & mask);
@@ -896,6 +1222,68 @@ impl Extractor {
             rows.push(row);
         }
         rows
+    }
+
+    /// For each HTML block and each of its nearest ancestors, the share of
+    /// the page's prose (blocks of running text: 10+ words, under 30 % link
+    /// text) that sits under that ancestor: the article's container holds
+    /// most of it, a sidebar or a footer little, whatever its tags and class
+    /// names (the idea of Readability's container scores, as features).
+    fn prose_shares(&mut self, page: &Page, facts: &mut [Facts]) {
+        use crate::page::{ANCESTORS, NO_ANCESTOR};
+        let prose = |f: &Facts| {
+            if f.words >= 10 && f.dense[col!("link_density")] < 0.3 {
+                f.chars as f32
+            } else {
+                0.0
+            }
+        };
+        let total: f32 = facts.iter().map(prose).sum();
+        if total == 0.0 {
+            return;
+        }
+        // (prose characters, all characters) under each ancestor.
+        let under = &mut self.prose_under;
+        under.clear();
+        for (b, f) in page.blocks.iter().zip(facts.iter()) {
+            let p = prose(f);
+            if let Some(s) = b.structure.as_deref() {
+                for &a in s.ancestors.iter().filter(|&&a| a != NO_ANCESTOR) {
+                    let e = under.entry(mix(u64::from(a))).or_default();
+                    e.0 += p;
+                    e.1 += f.chars as f32;
+                }
+            }
+        }
+        const COLS: [usize; ANCESTORS] = [
+            col!("prose_share_1"),
+            col!("prose_share_2"),
+            col!("prose_share_3"),
+            col!("prose_share_4"),
+            col!("prose_share_5"),
+        ];
+        for (b, f) in page.blocks.iter().zip(facts.iter_mut()) {
+            let Some(s) = b.structure.as_deref() else {
+                continue;
+            };
+            let mut max = 0.0f32;
+            let mut best = 0.0f32;
+            for (k, &a) in s.ancestors.iter().enumerate() {
+                if a == NO_ANCESTOR {
+                    break;
+                }
+                let (p, all) = under.get(&mix(u64::from(a))).copied().unwrap_or((0.0, 1.0));
+                let v = p / total;
+                f.dense[COLS[k]] = v;
+                max = max.max(v);
+                // Much of the page's prose, and mostly prose: the article's
+                // container (the body element holds all the prose, but
+                // with all the rest).
+                best = best.max(v * p / all.max(1.0));
+            }
+            f.dense[col!("max_prose_share")] = max;
+            f.dense[col!("container_score")] = best;
+        }
     }
 
     /// Hashed words of `self.folded` in the header namespace, when the block

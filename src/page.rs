@@ -112,7 +112,18 @@ pub struct Structure {
     pub lang_attr: Option<String>,
     /// Text characters over markup characters of the enclosing container.
     pub container_text_density: f32,
+    /// The elements enclosing the block's element, nearest first (any
+    /// number that names one element of the page; [`NO_ANCESTOR`] past the
+    /// root): blocks under one ancestor share it, so the page's prose can be
+    /// counted per container.
+    pub ancestors: [u32; ANCESTORS],
 }
+
+/// Ancestors kept per block in [`Structure::ancestors`].
+pub const ANCESTORS: usize = 5;
+
+/// No ancestor at that level.
+pub const NO_ANCESTOR: u32 = u32::MAX;
 
 /// Limits that keep the work per record bounded on hostile input; all
 /// configurable on the command line.

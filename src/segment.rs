@@ -39,6 +39,8 @@ struct Line {
     end: usize,
     indented: bool,
     one_word: bool,
+    /// Scripts of the line's letters: bit 0 Arabic, bit 1 any other.
+    scripts: u8,
 }
 
 fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
@@ -46,7 +48,7 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
     let mut first = None;
     let mut last = 0;
     let mut inner_space = false;
-    let mut letters = false;
+    let mut scripts = 0u8;
     let mut chars = 0usize;
     let mut pending_space = false;
     for (i, c) in s.char_indices() {
@@ -63,11 +65,11 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
             inner_space = true;
             pending_space = false;
         }
-        letters = letters
-            || matches!(
-                crate::lang::script(c),
-                Script::Arabic | Script::Latin | Script::Hebrew | Script::OtherLetter
-            );
+        scripts |= match crate::lang::script(c) {
+            Script::Arabic => 1,
+            Script::Latin | Script::Hebrew | Script::OtherLetter => 2,
+            _ => 0,
+        };
         chars += 1;
         last = i + c.len_utf8();
     }
@@ -77,12 +79,14 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
             end: line_end,
             indented: false,
             one_word: false,
+            scripts: 0,
         },
         Some(f) => Line {
             start: line_start + f,
             end: line_start + last,
             indented: s.chars().next().is_some_and(char::is_whitespace),
-            one_word: !inner_space && letters && chars <= MAX_WORD_LINE_CHARS,
+            one_word: !inner_space && scripts != 0 && chars <= MAX_WORD_LINE_CHARS,
+            scripts,
         },
     }
 }
@@ -152,6 +156,10 @@ fn segment_lines(text: &str) -> Vec<Block> {
     // whether all its lines are one-word lines.
     let mut open = false;
     let mut open_is_word_run = false;
+    // Scripts of the open word run: a run of one-word lines is one broken
+    // headline only while its words share a script; a vertical menu whose
+    // items alternate Arabic and English is one block per item.
+    let mut run_scripts = 0u8;
     let mut line_start = 0;
     let bytes = text.as_bytes();
     while line_start <= text.len() {
@@ -164,7 +172,9 @@ fn segment_lines(text: &str) -> Vec<Block> {
         } else {
             let joins = open
                 && match blocks.last() {
-                    Some(_) if open_is_word_run => line.one_word || line.indented,
+                    Some(_) if open_is_word_run => {
+                        (line.one_word && line.scripts == run_scripts) || line.indented
+                    }
                     Some(_) => line.indented,
                     None => false,
                 };
@@ -176,6 +186,7 @@ fn segment_lines(text: &str) -> Vec<Block> {
             } else {
                 blocks.push(Block::new(line.start, line.end, 1));
                 open_is_word_run = line.one_word;
+                run_scripts = line.scripts;
             }
             open = true;
         }
@@ -225,6 +236,15 @@ mod tests {
         assert_eq!(&t[b[1].start..b[1].end], "Oil\nprices\nclimb");
         assert_eq!(b[1].lines, 3);
         assert_eq!(b.len(), 4);
+    }
+
+    #[test]
+    fn one_word_lines_of_different_scripts_are_separate_blocks() {
+        let t = "Home\nالرئيسية\nNews\nأخبار\nسياسة\nاقتصاد\nSport";
+        assert_eq!(
+            texts(t),
+            vec!["Home", "الرئيسية", "News", "أخبار\nسياسة\nاقتصاد", "Sport"]
+        );
     }
 
     #[test]

@@ -305,7 +305,9 @@ fn cross_validation_is_split_by_site() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("cross-validation, 2 folds by site"));
     let model: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let cv = &model["training"]["cross_validation"];
+    // One summary per part of the data, and one over all pages.
+    let cv = &model["training"]["cross_validation"]["all pages"];
+    assert!(model["training"]["cross_validation"]["written text pages"].is_object());
     assert_eq!(cv["split"], "site");
     assert_eq!(cv["folds"], 2);
     let f1 = cv["macro_f1_token"].as_f64().unwrap();

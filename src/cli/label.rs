@@ -60,9 +60,21 @@ fn read_maybe_gz(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// A page file's name without `.html`/`.htm` and `.gz`.
+fn page_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("page")
+        .trim_end_matches(".gz")
+        .trim_end_matches(".html")
+        .trim_end_matches(".htm")
+        .to_string()
+}
+
 fn parse(path: &Path) -> anyhow::Result<HtmlPage> {
     let bytes = read_maybe_gz(path)?;
-    let id = path.display().to_string();
+    // Pages without a `ghirbal:id` are named by their file name.
+    let id = page_name(path);
     let mut p = ghirbal::read::html::parse_page(
         &id,
         None,
@@ -74,6 +86,9 @@ fn parse(path: &Path) -> anyhow::Result<HtmlPage> {
             fallback: false,
         },
     );
+    if let Some(h) = &p.extracted.head.id {
+        p.page.id = h.clone();
+    }
     if p.page.url.is_none() {
         p.page.url = p.extracted.head.url.clone();
     }
@@ -123,15 +138,19 @@ fn place(b: &ghirbal::page::Block) -> String {
 pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let model = load_model(args.model.as_ref())?;
-    let mut classifier = Classifier::new(&model);
+    // The model is loaded only if some page has blocks without labels.
+    let mut model = None;
     for f in &args.files {
         let p = parse(f)?;
         let labels = &p.extracted.labels;
         let predicted = if labels.iter().all(|(r, _)| r.is_some()) {
             None
         } else {
-            Some(classifier.classify(&p.page))
+            if model.is_none() {
+                model = Some(load_model(args.model.as_ref())?);
+            }
+            let m = model.as_deref().expect("loaded above");
+            Some(Classifier::new(m).classify(&p.page))
         };
         let mut s = String::new();
         s.push_str("# ghirbal label sheet: edit the ROLE and LANG columns only (LABELS.md)\n");
@@ -158,15 +177,7 @@ pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
                 shown(t)
             ));
         }
-        let name = f
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("page")
-            .trim_end_matches(".gz")
-            .trim_end_matches(".html")
-            .trim_end_matches(".htm")
-            .to_string();
-        let out = args.out.join(format!("{name}.tsv"));
+        let out = args.out.join(format!("{}.tsv", page_name(f)));
         ghirbal::io::write_atomic(&out, s.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
     }

@@ -111,6 +111,22 @@ pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'st
     }
 }
 
+/// Fail early when `path` cannot be written: its directory must exist (a
+/// long run should not end in "cannot write").
+pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    anyhow::ensure!(
+        dir.is_dir(),
+        "cannot write {}: directory {} does not exist",
+        path.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
 /// A counter of `unit`s done, with their rate per second and the time
 /// elapsed, on an interactive stderr; nothing otherwise. Advance it with
 /// `inc`.

@@ -39,6 +39,11 @@ pub struct EvalArgs {
     /// Model file (default: the embedded model).
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Score these labels (`classify` JSON Lines, e.g. the out-of-fold
+    /// labels of `train --folds K --cv-predictions FILE`) instead of
+    /// running a model; records are matched to WCXB pages by id.
+    #[arg(long, conflicts_with = "model")]
+    predictions: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -135,10 +140,32 @@ fn print_scores(
     Ok(())
 }
 
+/// Body text of each predicted page, by id: its `body` blocks, one per line.
+fn predicted_bodies(path: &Path) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let preds = ghirbal::eval::read_predictions(&text, &path.display().to_string())?;
+    Ok(preds
+        .into_iter()
+        .map(|p| {
+            let body: Vec<&str> = p
+                .blocks
+                .iter()
+                .filter(|b| b.role == ghirbal::Role::Body)
+                .map(|b| b.text.as_str())
+                .collect();
+            (p.id, body.join("\n"))
+        })
+        .collect())
+}
+
 pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
-    let model = load_model(args.model.as_ref())?;
     let ids = ids(&args.data, args.ids.as_ref())?;
     anyhow::ensure!(!ids.is_empty(), "no WCXB pages to score");
+    if let Some(path) = &args.predictions {
+        return eval_predictions(&args, &ids, path);
+    }
+    let model = load_model(args.model.as_ref())?;
     let results: Vec<Result<Option<(String, Prf)>, String>> = ids
         .par_iter()
         .map_init(
@@ -154,6 +181,41 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             },
         )
         .collect();
+    report(&args, &model.identity(), &ids, results)
+}
+
+/// [`eval`] of labels from a file.
+fn eval_predictions(args: &EvalArgs, ids: &[String], path: &Path) -> anyhow::Result<Outcome> {
+    let bodies = predicted_bodies(path)?;
+    let results: Vec<Result<Option<(String, Prf)>, String>> = ids
+        .iter()
+        .map(|id| {
+            let (_, gt) = wcxb::paths(&args.data, id);
+            let gold = wcxb::load_gold(&gt, id)?;
+            let Some(main) = gold.main_content.as_deref() else {
+                return Ok(None);
+            };
+            // A page without labels (no text block to label) extracted nothing.
+            let body = bodies.get(id).map(String::as_str).unwrap_or_else(|| {
+                eprintln!(
+                    "ghirbal: {id}: no labels in {}: scored as an empty body",
+                    path.display()
+                );
+                ""
+            });
+            Ok(Some((gold.page_type, wcxb::word_f1(body, main))))
+        })
+        .collect();
+    report(args, &path.display().to_string(), ids, results)
+}
+
+/// Print the scores of pages (or why they failed).
+fn report(
+    args: &EvalArgs,
+    labels_from: &str,
+    ids: &[String],
+    results: Vec<Result<Option<(String, Prf)>, String>>,
+) -> anyhow::Result<Outcome> {
     let mut per_page = Vec::new();
     let mut failed = 0;
     let mut no_gold = 0;
@@ -171,7 +233,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     if args.json {
         let v = serde_json::json!({
-            "model": model.identity(),
+            "model": labels_from,
             "metric": "WCXB word-level F1 (lower-cased \\w+ tokens of body blocks vs main_content, bag of words), mean over pages",
             "by_page_type": by,
             "overall": all,
@@ -183,8 +245,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     } else {
         writeln!(
             out,
-            "model {}; WCXB word F1 of body blocks against main_content",
-            model.identity()
+            "model {labels_from}; WCXB word F1 of body blocks against main_content"
         )?;
         print_scores(&mut out, &by, &all)?;
         if no_gold > 0 {

@@ -52,6 +52,12 @@ pub struct Gold {
     pub without: Vec<String>,
 }
 
+/// Whether `id` has the shape of a WCXB page id (digits only), as the
+/// pages `wcxb-convert` writes carry in `ghirbal:id`.
+pub fn is_wcxb_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The paths of page `id` in a WCXB directory.
 pub fn paths(dir: &Path, id: &str) -> (PathBuf, PathBuf) {
     (

@@ -198,13 +198,24 @@ pub fn is_skipped(e: &Element, fallback: bool) -> bool {
             continue;
         }
         match &*a.name.local {
-            "hidden" => return true,
+            // React's streamed segments (`<div hidden id="S:0">`) are moved
+            // into the page by a script as soon as they arrive: content.
+            "hidden" if !is_streamed_segment(e) => return true,
             "aria-hidden" if a.value.trim().eq_ignore_ascii_case("true") => return true,
             "style" if !fallback && style_hides(&a.value) => return true,
             _ => {}
         }
     }
     false
+}
+
+/// A React streaming segment: `hidden`, with an id `S:` followed by a
+/// number (hex in React 18, decimal in 19), whose content a script moves
+/// in place of its `<template id="B:…">` placeholder once it has streamed.
+fn is_streamed_segment(e: &Element) -> bool {
+    e.attr("id")
+        .and_then(|id| id.strip_prefix("S:"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `display:none` or `visibility:hidden` in an inline style.
@@ -771,6 +782,10 @@ impl<'d> Walker<'d> {
             text as f32 / (text as f32 + markup as f32)
         };
         let value = |v: Option<u32>| v.map(|i| self.values[i as usize].clone());
+        let mut ancestors = [crate::page::NO_ANCESTOR; crate::page::ANCESTORS];
+        for (a, fr) in ancestors.iter_mut().zip(frames.iter().rev().skip(1)) {
+            *a = fr.node;
+        }
         Structure {
             tag_path,
             landmark: f.landmark.map(str::to_string),
@@ -786,6 +801,7 @@ impl<'d> Walker<'d> {
             dir_attr: value(f.dir),
             lang_attr: value(f.lang),
             container_text_density: density,
+            ancestors,
         }
     }
 }
