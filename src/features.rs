@@ -221,7 +221,7 @@ const NEIGHBOUR_COLS: [usize; NEIGHBOUR.len()] = {
 
 /// Number of columns of the context-probability block added by the second pass:
 /// roles of the blocks at -2, -1, +1, +2, the mean over a window of ±3, the
-/// page mean, and the means of the [`SIDE_WINDOW`] blocks above and below.
+/// page mean, and the means of the `SIDE_WINDOW` blocks above and below.
 pub const CONTEXT_PROBS: usize = 8 * Role::COUNT;
 
 /// Blocks in the one-sided windows of the context probabilities.

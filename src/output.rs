@@ -97,7 +97,7 @@ pub fn json_line(page: &Page, labels: &[BlockLabel], model: &str) -> String {
 /// The JSON line of a classified page with its capture date (`WARC-Date`).
 ///
 /// Written by hand, field by field, in the order and spelling that
-/// serialising [`PageOut`] with `serde_json` gives (a test compares the two):
+/// serialising `PageOut` with `serde_json` gives (a test compares the two):
 /// block texts are most of a line and rarely need escaping, so they are
 /// checked in wide strides and copied whole.
 pub fn json_line_dated(

@@ -353,7 +353,7 @@ pub fn align(page: &LabelledPage, pred: &Prediction) -> Alignment {
 }
 
 /// For every token of `a`, the index of its counterpart in `b`: a common
-/// subsequence, longest when every sub-problem fits [`MAX_DP_CELLS`].
+/// subsequence, longest when every sub-problem fits `MAX_DP_CELLS`.
 pub fn align_tokens<S: AsRef<str>>(a: &[S], b: &[S]) -> Vec<Option<usize>> {
     let a: Vec<&str> = a.iter().map(AsRef::as_ref).collect();
     let b: Vec<&str> = b.iter().map(AsRef::as_ref).collect();

@@ -14,7 +14,7 @@
 //!    to a long body block; never a block holding one of the gold's `without`
 //!    snippets;
 //! 2. then, first rule that applies ("near" class tokens are those of the
-//!    block's own and closest elements, see [`NEAR_TOKENS`]):
+//!    block's own and closest elements, see `NEAR_TOKENS`):
 //!    - `ad`: the text is only an ad marker (`Advertisement`, `Sponsored` …);
 //!    - `legal`: near cookie/consent class tokens (a cookie banner);
 //!    - `legal`: the text has ©, "copyright", "all rights reserved",

@@ -5,7 +5,7 @@
 //! In: a block's text. Out: [`LangInfo`].
 //!
 //! The stages, one module each:
-//! 1. [`script`](mod@script) — the script of each character by our own
+//! 1. `script` — the script of each character by our own
 //!    Unicode ranges; bidi controls and the BOM are ignorable;
 //! 2. `words` — whitespace chunks without URLs and e-mail addresses, cut
 //!    into runs of one script (harakat, tatweel and ZWNJ continue Arabic
@@ -21,7 +21,7 @@
 //! 6. `calibration` — the confidence is the dev-half accuracy of the
 //!    decision's path and evidence level.
 //!
-//! [`eval`] measures all of it against `tests/data/lang/blocks.jsonl`.
+//! [`crate::eval::language`] measures all of it against `tests/data/lang/`.
 
 mod arabic;
 pub(crate) mod calibration;

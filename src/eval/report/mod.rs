@@ -1,7 +1,7 @@
 //! Reports people read and look at: an [`eval::Report`] rendered as Markdown
 //! ([`markdown`]), as one self-contained offline HTML file with figures and a
 //! page viewer ([`html::report`]), the page viewer alone for unlabelled pages
-//! ([`html::viewer`]), and the differences between two reports ([`compare`]).
+//! ([`html::viewer`]), and the differences between two reports ([`compare`](mod@compare)).
 //!
 //! In: gold pages and predictions (for reports) or pages and their labels
 //! (for the viewer); a report's JSON (for comparisons). Out: strings; the
