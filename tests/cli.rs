@@ -606,3 +606,51 @@ fn text_and_html_pages_train_separate_passes() {
     let m: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert!(m.get("html").is_none());
 }
+
+#[test]
+fn a_directory_gives_its_page_files_and_an_empty_one_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = run(&["classify", empty.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no pages in"), "{}", stderr(&o));
+    // A mixed directory: pages of every kind among code, notes, images and a VCS folder.
+    let mixed = d.path().join("mixed");
+    std::fs::create_dir_all(mixed.join(".git")).unwrap();
+    std::fs::create_dir_all(mixed.join("sub")).unwrap();
+    std::fs::write(mixed.join("a.txt"), "Oil prices climb as OPEC+ meets").unwrap();
+    std::fs::write(mixed.join("sub/b.HTML"), "<p>Hello world.</p>").unwrap();
+    std::fs::write(mixed.join("c.html.gz"), gz(b"<p>Gzipped page.</p>")).unwrap();
+    std::fs::write(mixed.join("main.rs"), "fn main() {}").unwrap();
+    std::fs::write(mixed.join("notes.md"), "# notes").unwrap();
+    std::fs::write(mixed.join("logo.png"), [0x89, b'P', b'N', b'G']).unwrap();
+    std::fs::write(mixed.join(".hidden.txt"), "hidden").unwrap();
+    std::fs::write(mixed.join(".git/HEAD.txt"), "ref").unwrap();
+    let ids = |o: &std::process::Output| -> Vec<String> {
+        let mut v: Vec<String> = json_lines(o)
+            .iter()
+            .map(|p| {
+                let id = p["id"].as_str().unwrap();
+                id.rsplit(['/', '\\']).next().unwrap().to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let o = run(&["classify", mixed.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(ids(&o), ["a.txt", "b.HTML", "c.html.gz"]);
+    let o = run(&["classify", "--all-files", mixed.to_str().unwrap()], b"");
+    assert_eq!(
+        ids(&o),
+        [
+            "a.txt",
+            "b.HTML",
+            "c.html.gz",
+            "logo.png",
+            "main.rs",
+            "notes.md"
+        ]
+    );
+}

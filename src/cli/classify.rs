@@ -46,6 +46,10 @@ pub struct Args {
     /// Spark `RDD.pipe` and Hadoop Streaming fail a task on any other code.
     #[arg(long)]
     partial_ok: bool,
+    /// In directories, read every file, not only page files (`.txt`,
+    /// `.html`, `.htm`, `.xhtml`, `.warc`, `.wet`, `.jsonl` and their `.gz`).
+    #[arg(long)]
+    all_files: bool,
     /// Largest page read, in bytes; a longer page is cut and flagged `"truncated": true`.
     #[arg(long, default_value_t = Limits::default().max_page_bytes)]
     max_page_bytes: usize,
@@ -129,7 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let mut records = match &args.paths {
         Some(list) => Records::open_path_list(list, &limits, args.input_format),
-        None => Records::open_as(&args.inputs, &limits, args.input_format),
+        None => Records::open_walking(&args.inputs, &limits, args.input_format, args.all_files),
     };
     let (mut read, mut failed) = (0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -180,6 +184,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .join()
         .unwrap_or_else(|e| std::panic::resume_unwind(e));
     pb.finish_and_clear();
+    // Files and directories that hold no page are a mistake worth saying
+    // (standard input and path lists may rightly be empty).
+    if read == 0 && args.paths.is_none() && !args.inputs.iter().any(|i| i == "-") {
+        anyhow::bail!(
+            "no pages in {}: directories give only page files (.txt, .html, .htm, .xhtml, \
+             .warc, .wet, .jsonl, optionally .gz); --all-files reads every file",
+            args.inputs.join(", ")
+        );
+    }
     sink.finish()?;
     if read > 1 || failed > 0 {
         eprintln!(

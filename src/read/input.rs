@@ -275,6 +275,20 @@ pub struct Records {
     max_line_bytes: usize,
 }
 
+/// Whether a directory walk takes this file as a page: plain text, HTML,
+/// WARC, WET or JSON Lines by its extension (`.txt`, `.html`, `.htm`,
+/// `.xhtml`, `.warc`, `.wet`, `.jsonl`), optionally gzipped (`.gz`).
+pub fn is_page_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let name = name.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    [".txt", ".html", ".htm", ".xhtml", ".warc", ".wet", ".jsonl"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
 impl Records {
     /// Records of `inputs` (`-` is standard input), with the default limits,
     /// formats detected.
@@ -287,8 +301,21 @@ impl Records {
         Records::open_as(inputs, limits, InputFormat::Auto)
     }
 
-    /// Records of `inputs` read as `format` (`auto`: per file).
+    /// Records of `inputs` read as `format` (`auto`: per file); directories
+    /// give their page files ([`is_page_file`]).
     pub fn open_as(inputs: &[String], limits: &Limits, format: InputFormat) -> Records {
+        Records::open_walking(inputs, limits, format, false)
+    }
+
+    /// [`Records::open_as`], where a directory gives every file in it when
+    /// `all_files` is set, else only its page files ([`is_page_file`]).
+    /// Hidden files and folders (`.git` …) are skipped either way.
+    pub fn open_walking(
+        inputs: &[String],
+        limits: &Limits,
+        format: InputFormat,
+        all_files: bool,
+    ) -> Records {
         let mut pending = std::collections::VecDeque::new();
         for i in inputs {
             if i == "-" {
@@ -298,7 +325,12 @@ impl Records {
             let p = Path::new(i);
             if p.is_dir() {
                 match crate::io::walk(p) {
-                    Ok(files) => pending.extend(files.into_iter().map(Source::File)),
+                    Ok(files) => pending.extend(
+                        files
+                            .into_iter()
+                            .filter(|f| all_files || is_page_file(f))
+                            .map(Source::File),
+                    ),
                     Err(e) => pending.push_back(Source::Broken(
                         i.clone(),
                         format!("cannot list directory: {e}"),
