@@ -1,13 +1,18 @@
 //! Output writers: what `classify` prints for each record.
 //!
 //! In: a page and its block labels (or a record's error). Out: one line of
-//! JSON per record (the stable output contract), the body text only
+//! JSON per record (the stable output contract), a page laid out for a
+//! person on a terminal ([`human`], `--format human`), the body text only
 //! (`--format text`), or the authoring format ready to correct
-//! (`--format annotated`).
+//! (`--format annotated`); [`PageSummary`] counts what a page holds.
 
-use crate::label::Role;
+mod human;
+
+pub use human::{human, plural, Bidi, HumanOptions, DEFAULT_WIDTH};
+
 #[cfg(test)]
-use crate::label::{Dir, Lang};
+use crate::label::Dir;
+use crate::label::{Lang, Role};
 use crate::page::Page;
 use crate::BlockLabel;
 use serde::Serialize;
@@ -15,7 +20,11 @@ use serde::Serialize;
 /// Output format of `classify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// One JSON object per page, every block with role and language.
+    /// For people: a summary line per page, then a line per block with role,
+    /// language, confidence and text (the default on a terminal).
+    Human,
+    /// One JSON object per page, every block with role and language (the
+    /// default into a pipe or a file).
     Json,
     /// Only the body blocks' text, a blank line between pages.
     Text,
@@ -82,6 +91,77 @@ struct ErrorOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
     error: &'a str,
+}
+
+/// What a classified page holds, counted for people and for `lang` fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageSummary {
+    /// Blocks of the page.
+    pub blocks: usize,
+    /// Blocks labelled `body`.
+    pub body_blocks: usize,
+    /// White-space separated words of the body blocks.
+    pub body_words: usize,
+    /// Body words by language, in [`Lang::ALL`] order: a block's words count
+    /// for its language, a mixed block's for the language of the span each
+    /// word is in (words outside its spans, such as numbers, count for
+    /// none); so `mixed` is always 0.
+    pub lang_words: [usize; Lang::COUNT],
+}
+
+impl PageSummary {
+    /// Count the blocks and body words of `page`.
+    pub fn of(page: &Page, labels: &[BlockLabel]) -> PageSummary {
+        let mut s = PageSummary {
+            blocks: page.blocks.len(),
+            ..PageSummary::default()
+        };
+        for ((_, text), l) in page.iter().zip(labels) {
+            if l.role != Role::Body {
+                continue;
+            }
+            s.body_blocks += 1;
+            let words = text.split_whitespace().count();
+            s.body_words += words;
+            if l.lang.lang != Lang::Mixed || l.lang.spans.is_empty() {
+                s.lang_words[l.lang.lang.index()] += words;
+                continue;
+            }
+            let mut in_spans = 0;
+            for sp in &l.lang.spans {
+                let n = text
+                    .get(sp.start..sp.end)
+                    .map_or(0, |t| t.split_whitespace().count());
+                s.lang_words[sp.lang.index()] += n;
+                in_spans += n;
+            }
+            s.lang_words[Lang::None.index()] += words.saturating_sub(in_spans);
+        }
+        s
+    }
+
+    /// Shares of the body's words in a language (`none` left out), largest
+    /// first; empty when no body word has a language.
+    pub fn body_mix(&self) -> Vec<(Lang, f64)> {
+        let counted: Vec<(Lang, usize)> = Lang::ALL
+            .iter()
+            .map(|&l| (l, self.lang_words[l.index()]))
+            .filter(|&(l, n)| l != Lang::None && n > 0)
+            .collect();
+        let total: usize = counted.iter().map(|&(_, n)| n).sum();
+        let mut mix: Vec<(Lang, f64)> = counted
+            .into_iter()
+            .map(|(l, n)| (l, n as f64 / total as f64))
+            .collect();
+        mix.sort_by(|a, b| b.1.total_cmp(&a.1));
+        mix
+    }
+
+    /// The language of most body words (`none` when no body word has one;
+    /// a tie goes to the language first in [`Lang::ALL`]).
+    pub fn body_lang(&self) -> Lang {
+        self.body_mix().first().map_or(Lang::None, |&(l, _)| l)
+    }
 }
 
 /// Round to 4 decimals: enough for any use, and short output.

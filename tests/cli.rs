@@ -654,3 +654,119 @@ fn a_directory_gives_its_page_files_and_an_empty_one_is_an_error() {
         ]
     );
 }
+
+/// The human format of the example page, without colour.
+fn human_example(extra: &[&str], env: &[(&str, Option<&str>)]) -> String {
+    let mut args = vec!["classify", "--format", "human"];
+    args.extend(extra);
+    args.push("examples/wire-story.txt");
+    let o = run_env(&args, env);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn human_format_is_a_summary_and_a_line_per_block() {
+    let text = human_example(&["--color", "never"], &[]);
+    assert!(!text.contains('\u{1b}'), "no colour: {text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("examples/wire-story.txt  28 blocks, ")
+            && lines[0].contains(" body words, en "),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 1 + 28 + 1, "{text}");
+    assert_eq!(lines[29], "", "a blank line ends the page");
+    let json = json_lines(&run(&["classify", "examples/wire-story.txt"], b""));
+    let blocks = json[0]["blocks"].as_array().unwrap();
+    for (line, b) in lines[1..29].iter().zip(blocks) {
+        let role = b["role"].as_str().unwrap();
+        let conf = b["role_scores"][role].as_f64().unwrap();
+        let head = format!("  {role:<6} {:<5} {conf:.2}  ", b["lang"].as_str().unwrap());
+        assert!(line.starts_with(&head), "{line:?} should start {head:?}");
+        assert!(line.chars().count() <= 100, "cut to 100 columns: {line}");
+    }
+    // Line breaks inside a block are spaces; long blocks end in an ellipsis.
+    assert!(text.contains("  body   en    1.00  Red Sea shipping insurers raise premiums again"));
+    assert!(lines.iter().any(|l| l.ends_with('…')));
+    // Arabic is in display order: the last letter of "عاجل" comes first.
+    assert!(lines[2].ends_with("لجاع"), "{}", lines[2]);
+    assert!(human_example(&["--color", "never", "--bidi", "logical"], &[]).contains("  عاجل\n"));
+    // The width follows COLUMNS when the terminal's is unknown.
+    let narrow = human_example(&["--color", "never"], &[("COLUMNS", Some("60"))]);
+    assert!(narrow
+        .lines()
+        .all(|l| l.chars().count() <= 60 || !l.starts_with("  ")));
+}
+
+#[test]
+fn human_format_colours_when_asked_and_honours_no_color() {
+    let has_escapes = |t: &str| t.contains("\u{1b}[");
+    assert!(has_escapes(&human_example(&["--color", "always"], &[])));
+    // Into a pipe, `auto` does not colour, unless CLICOLOR_FORCE says so;
+    // NO_COLOR (non-empty) wins over it.
+    assert!(!has_escapes(&human_example(&[], &[])));
+    let force = ("CLICOLOR_FORCE", Some("1"));
+    assert!(has_escapes(&human_example(&[], &[force])));
+    assert!(!has_escapes(&human_example(
+        &[],
+        &[force, ("NO_COLOR", Some("1"))]
+    )));
+    assert!(has_escapes(&human_example(
+        &[],
+        &[force, ("NO_COLOR", Some(""))]
+    )));
+    // `--color always` still colours with NO_COLOR: it is an explicit choice.
+    assert!(has_escapes(&human_example(
+        &["--color", "always"],
+        &[("NO_COLOR", Some("1"))]
+    )));
+}
+
+#[test]
+fn a_pipe_gets_json_lines_and_a_terminal_the_human_format() {
+    let o = run_env(
+        &["classify", "examples/wire-story.txt"],
+        &[("CLICOLOR_FORCE", Some("1"))],
+    );
+    assert!(o.status.success());
+    assert_eq!(json_lines(&o).len(), 1, "JSON Lines into a pipe");
+    // A real terminal: `script` (util-linux) runs the command on a pseudo-terminal.
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !script.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux")) {
+        eprintln!("skipped: the terminal half needs util-linux `script`");
+        return;
+    }
+    let cmd = format!(
+        "{} classify examples/wire-story.txt",
+        env!("CARGO_BIN_EXE_ghirbal")
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(root())
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("28 blocks"), "{text}");
+    assert!(text.contains("\u{1b}["), "coloured on a terminal: {text}");
+    assert!(!text.contains("\"blocks\""), "not JSON: {text}");
+    // With -o, a terminal still gets JSON in the file.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o.jsonl");
+    let cmd = format!("{cmd} -o {}", out.display());
+    let o = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let file = std::fs::read_to_string(&out).unwrap();
+    assert!(serde_json::from_str::<Value>(file.trim()).is_ok(), "{file}");
+}

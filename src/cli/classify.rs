@@ -2,12 +2,12 @@
 
 use super::{load_model, Outcome};
 use anyhow::Context;
-use ghirbal::output::{self, Format};
+use ghirbal::output::{self, Bidi, Format, HumanOptions};
 use ghirbal::read::input::{InputFormat, Payload, Record, Records};
 use ghirbal::{Classifier, Limits};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -29,9 +29,20 @@ pub struct Args {
     /// Model file (default: the embedded model).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "json")]
-    format: Format,
+    /// Output format [default: human on a terminal, json into a pipe or
+    /// with --output].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Colour the human format: `auto` colours a terminal unless `NO_COLOR`
+    /// is set (non-empty), or when `CLICOLOR_FORCE` is.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorWhen,
+    /// Order of right-to-left text in the human format: `visual` reorders
+    /// it for terminals that draw characters in the order they arrive (most
+    /// do); `logical` leaves that to the terminal (VTE terminals such as
+    /// GNOME Terminal, Konsole, mlterm); `auto` picks `logical` in those.
+    #[arg(long, value_enum, default_value = "auto", value_name = "ORDER")]
+    bidi: BidiWhen,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -61,6 +72,82 @@ pub struct Args {
     max_blocks: usize,
 }
 
+/// When the human format is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How the human format orders right-to-left text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BidiWhen {
+    Auto,
+    Visual,
+    Logical,
+}
+
+/// How each record is printed, decided once for the run.
+struct Printer {
+    format: Format,
+    human: HumanOptions,
+}
+
+impl Printer {
+    /// The format and layout `args` ask for, given where the output goes:
+    /// a terminal gets the human format unless `--format` says otherwise.
+    fn new(args: &Args) -> Printer {
+        let stdout = std::io::stdout();
+        let terminal = args.output.is_none() && stdout.is_terminal();
+        let format = args.format.unwrap_or(if terminal {
+            Format::Human
+        } else {
+            Format::Json
+        });
+        let color = match args.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                args.output.is_none()
+                    && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never
+            }
+        };
+        let width = terminal
+            .then(|| console::Term::stdout().size_checked())
+            .flatten()
+            .map(|(_, cols)| usize::from(cols))
+            .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+            .filter(|&w| w > 0)
+            .unwrap_or(output::DEFAULT_WIDTH);
+        let bidi = match args.bidi {
+            BidiWhen::Visual => Bidi::Visual,
+            BidiWhen::Logical => Bidi::Logical,
+            BidiWhen::Auto if terminal_does_bidi() => Bidi::Logical,
+            BidiWhen::Auto => Bidi::Visual,
+        };
+        Printer {
+            format,
+            human: HumanOptions { width, color, bidi },
+        }
+    }
+}
+
+/// Whether the terminal reorders right-to-left text itself: VTE 0.58 and
+/// later (GNOME Terminal …), Konsole and mlterm do, unless a multiplexer
+/// (tmux, screen), which does not, sits in between.
+fn terminal_does_bidi() -> bool {
+    let var = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if var("TMUX") || var("STY") {
+        return false;
+    }
+    let vte = std::env::var("VTE_VERSION")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .is_some_and(|v| v >= 5800);
+    vte || var("KONSOLE_VERSION") || var("MLTERM")
+}
+
 /// Page bytes that end a batch: with the batch being read and the one being
 /// labelled, this bounds the memory a run needs whatever the input's size.
 const BATCH_BYTES: usize = 8 << 20;
@@ -84,11 +171,11 @@ struct Done {
     error: Option<(String, String)>,
 }
 
-fn process(c: &mut Classifier, format: Format, limits: &Limits, rec: Record) -> Done {
+fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) -> Done {
     let mut page = match rec.payload {
         Ok(p) => p.into_page(&rec.id, rec.url.as_deref(), limits),
         Err(e) => {
-            let text = match format {
+            let text = match printer.format {
                 Format::Json => output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n",
                 _ => String::new(),
             };
@@ -100,7 +187,8 @@ fn process(c: &mut Classifier, format: Format, limits: &Limits, rec: Record) -> 
     };
     page.truncated |= rec.truncated;
     let labels = c.classify(&page);
-    let text = match format {
+    let text = match printer.format {
+        Format::Human => output::human(&page, &labels, &printer.human),
         Format::Json => {
             output::json_line_dated(&page, &labels, &c.model().identity(), rec.date.as_deref())
                 + "\n"
@@ -113,6 +201,7 @@ fn process(c: &mut Classifier, format: Format, limits: &Limits, rec: Record) -> 
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let model = load_model(args.model.as_ref())?;
+    let printer = Printer::new(&args);
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -163,21 +252,25 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 .into_par_iter()
                 .map_init(
                     || Classifier::new(&model),
-                    |c, r| process(c, args.format, &limits, r),
+                    |c, r| process(c, &printer, &limits, r),
                 )
                 .collect()
         });
-        for d in done {
-            sink.write_all(d.text.as_bytes())?;
-            if let Some((id, e)) = d.error {
-                failed += 1;
-                eprintln!("ghirbal: record failed: {id}: {e}");
-                // Group by the kind of failure: the message up to its first colon.
-                let reason = e.split(": ").next().unwrap_or(&e).to_string();
-                *reasons.entry(reason).or_default() += 1;
+        // The progress line and the output may share a terminal: the line
+        // is taken down while a batch is written.
+        pb.suspend(|| -> std::io::Result<()> {
+            for d in done {
+                sink.write_all(d.text.as_bytes())?;
+                if let Some((id, e)) = d.error {
+                    failed += 1;
+                    eprintln!("ghirbal: record failed: {id}: {e}");
+                    // Group by the kind of failure: the message up to its first colon.
+                    let reason = e.split(": ").next().unwrap_or(&e).to_string();
+                    *reasons.entry(reason).or_default() += 1;
+                }
             }
-        }
-        sink.flush()?;
+            sink.flush()
+        })?;
         pb.inc(n);
     }
     let records = reader

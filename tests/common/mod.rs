@@ -34,6 +34,24 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
+/// Run `ghirbal ARGS` in the repository root with no standard input, these
+/// environment variables set (`Some`) or removed (`None`), and the colour
+/// variables of the test's own environment removed.
+pub fn run_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+    let mut cmd = bin();
+    cmd.args(args).current_dir(root()).stdin(Stdio::null());
+    for k in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS"] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.output().expect("binary runs")
+}
+
 pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     run_in(&root(), args, stdin)
 }
