@@ -500,6 +500,7 @@ pub fn parse_labelled_html(bytes: &[u8], file: &str) -> Result<LabelledPage, Cor
     let site = head.site.clone().or_else(|| url.as_deref().and_then(host));
     Ok(LabelledPage {
         page: Page {
+            encoding: parsed.page.encoding,
             lossy: parsed.page.lossy,
             truncated: parsed.page.truncated,
             ..Page::new(

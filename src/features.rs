@@ -1539,6 +1539,7 @@ mod tests {
             blocks: crate::segment::segment(text),
             kind: PageKind::Text,
             offsets: OffsetMap::identity(),
+            encoding: None,
             lossy: false,
             truncated: false,
         }

@@ -85,8 +85,24 @@ pub fn page_from_text(id: &str, url: Option<&str>, bytes: &[u8]) -> Page {
 /// [`page_from_text`] with explicit limits; bytes beyond `max_page_bytes` are
 /// ignored and the page flagged `truncated`.
 pub fn page_from_text_with(id: &str, url: Option<&str>, bytes: &[u8], limits: &Limits) -> Page {
+    page_from_text_as(id, url, bytes, limits, None)
+}
+
+/// [`page_from_text_with`] decoded in `encoding` when given, instead of the
+/// encoding detected ([`read::decode`]).
+pub fn page_from_text_as(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    limits: &Limits,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Page {
     let cut = bytes.len() > limits.max_page_bytes;
-    let d = read::decode::decode_text(&bytes[..bytes.len().min(limits.max_page_bytes)]);
+    let d = read::decode::decode_text_as(
+        &bytes[..bytes.len().min(limits.max_page_bytes)],
+        encoding,
+        url,
+    );
     let (blocks, capped) = segment::segment_with(&d.text, limits);
     Page {
         id: id.to_string(),
@@ -95,6 +111,7 @@ pub fn page_from_text_with(id: &str, url: Option<&str>, bytes: &[u8], limits: &L
         blocks,
         kind: PageKind::Text,
         offsets: d.offsets,
+        encoding: Some(d.encoding.name()),
         lossy: d.lossy,
         truncated: cut || capped,
     }

@@ -26,7 +26,11 @@ pub struct Page {
     pub kind: PageKind,
     /// Maps offsets in `text` back to offsets in the original input bytes.
     pub offsets: OffsetMap,
-    /// Some input bytes were not valid UTF-8 and were replaced by U+FFFD.
+    /// The character encoding the input bytes were decoded from (its WHATWG
+    /// name, e.g. `UTF-8`, `windows-1256`); `None` when the input was text
+    /// already (a JSON Lines `text` field).
+    pub encoding: Option<&'static str>,
+    /// Some input bytes were not valid in that encoding and were replaced by U+FFFD.
     pub lossy: bool,
     /// The input was longer than the page-size limit and was cut.
     pub truncated: bool,
@@ -50,6 +54,7 @@ impl Page {
             blocks,
             kind,
             offsets: OffsetMap::identity(),
+            encoding: None,
             lossy: false,
             truncated: false,
         }

@@ -125,6 +125,14 @@ fn invalid_utf8_is_flagged_and_offsets_stay_in_the_input() {
     assert!(o.status.success());
     let page = &json_lines(&o)[0];
     assert_eq!(page["lossy"], true);
+    assert!(
+        stderr(&o).contains(&format!(
+            "ghirbal: lossy decoding: {}: bytes not valid UTF-8 were replaced by U+FFFD",
+            p.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
     let blocks = page["blocks"].as_array().unwrap();
     assert_eq!(blocks.len(), 3);
     let last = &blocks[2];
@@ -769,4 +777,102 @@ fn a_pipe_gets_json_lines_and_a_terminal_the_human_format() {
     assert!(o.status.success());
     let file = std::fs::read_to_string(&out).unwrap();
     assert!(serde_json::from_str::<Value>(file.trim()).is_ok(), "{file}");
+}
+
+/// Blocks of a legacy-encoded text page: each block's text is its bytes
+/// decoded in `enc` (offsets are the input's).
+fn check_legacy_page(page: &Value, input: &[u8], enc: &'static encoding_rs::Encoding) {
+    assert!(page.get("lossy").is_none(), "{page}");
+    for b in page["blocks"].as_array().unwrap() {
+        let (s, e) = (
+            b["start"].as_u64().unwrap() as usize,
+            b["end"].as_u64().unwrap() as usize,
+        );
+        let (text, _, bad) = enc.decode(&input[s..e]);
+        assert!(!bad);
+        assert_eq!(text, b["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn legacy_text_pages_are_detected_and_encoding_forces_one() {
+    let d = tempfile::tempdir().unwrap();
+    let ar = "عاجل: انقطاع مؤقت للكهرباء في عدة أحياء من العاصمة\n\
+              الرئيسية | محليات | اقتصاد\n\
+              أعلنت وزارة الطاقة أن التيار الكهربائي سيعود إلى جميع المناطق خلال ساعات، بعد إصلاح العطل في محطة التحويل الرئيسية.\n\
+              © 2025 الوادي نيوز. جميع الحقوق محفوظة\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(ar);
+    let p1256 = d.path().join("ar-1256.txt");
+    std::fs::write(&p1256, &bytes).unwrap();
+    let fr = "Le café du théâtre a réouvert ses portes à Noël, après des années de travaux.\n\
+              Société générale — communiqué de presse\n";
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(fr);
+    let p1252 = d.path().join("fr-1252.txt");
+    std::fs::write(&p1252, &latin).unwrap();
+    let o = run(
+        &["classify", p1256.to_str().unwrap(), p1252.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("lossy"), "{}", stderr(&o));
+    let pages = json_lines(&o);
+    let texts: Vec<&str> = pages[0]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.join("\n") + "\n", ar);
+    assert_eq!(pages[0]["blocks"][0]["lang"], "ar");
+    check_legacy_page(&pages[0], &bytes, encoding_rs::WINDOWS_1256);
+    assert!(pages[1]["blocks"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Le café du théâtre"));
+    check_legacy_page(&pages[1], &latin, encoding_rs::WINDOWS_1252);
+    // Forced: the Arabic page read as latin-1 is garbled (and says nothing).
+    let o = run(
+        &["classify", "--encoding", "latin1", p1256.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success());
+    let page = &json_lines(&o)[0];
+    assert!(!page["blocks"][0]["text"].as_str().unwrap().contains("عاجل"));
+    check_legacy_page(page, &bytes, encoding_rs::WINDOWS_1252);
+    // Forced right, it reads as detected.
+    let o = run(
+        &["classify", "--encoding", "cp1256", p1256.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(json_lines(&o)[0]["blocks"], pages[0]["blocks"]);
+    // An HTML page is forced too, over its <meta>.
+    let ph = d.path().join("p.html");
+    let mut html = b"<meta charset=utf-8><p>".to_vec();
+    html.extend_from_slice(&bytes);
+    std::fs::write(&ph, &html).unwrap();
+    let o = run(
+        &[
+            "classify",
+            "--encoding",
+            "windows-1256",
+            ph.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(json_lines(&o)[0]["blocks"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("عاجل"));
+    // An unknown label is an argument error.
+    let o = run(
+        &["classify", "--encoding", "klingon", p1256.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown encoding label \"klingon\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
 }

@@ -26,6 +26,12 @@ pub struct Args {
     /// Input format; `auto` decides per file from its name and first bytes.
     #[arg(long, value_enum, default_value = "auto")]
     input_format: InputFormat,
+    /// Decode text and HTML pages in this encoding (a WHATWG label such as
+    /// `utf-8`, `windows-1256`, `iso-8859-6`, `windows-1252`) instead of the
+    /// one detected: byte-order mark, then UTF-8, then a detector
+    /// (chardetng); for HTML, HTTP header and `<meta>` too.
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
     /// Model file (default: the embedded model).
     #[arg(long)]
     model: Option<PathBuf>,
@@ -72,6 +78,16 @@ pub struct Args {
     max_blocks: usize,
 }
 
+/// An encoding from its WHATWG label.
+fn parse_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        format!(
+            "unknown encoding label {label:?} (WHATWG labels, e.g. utf-8, windows-1256, \
+             iso-8859-6, windows-1252, latin1)"
+        )
+    })
+}
+
 /// When the human format is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ColorWhen {
@@ -92,6 +108,7 @@ enum BidiWhen {
 struct Printer {
     format: Format,
     human: HumanOptions,
+    encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Printer {
@@ -129,6 +146,7 @@ impl Printer {
         Printer {
             format,
             human: HumanOptions { width, color, bidi },
+            encoding: args.encoding,
         }
     }
 }
@@ -165,15 +183,17 @@ fn next_batch(records: &mut Records, max: usize) -> Vec<Record> {
     out
 }
 
-/// Result of one record: its output text, or its failure (id, reason).
+/// Result of one record: its output text, or its failure (id, reason), and
+/// a warning for stderr.
 struct Done {
     text: String,
     error: Option<(String, String)>,
+    warning: Option<String>,
 }
 
 fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) -> Done {
     let mut page = match rec.payload {
-        Ok(p) => p.into_page(&rec.id, rec.url.as_deref(), limits),
+        Ok(p) => p.into_page_as(&rec.id, rec.url.as_deref(), limits, printer.encoding),
         Err(e) => {
             let text = match printer.format {
                 Format::Json => output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n",
@@ -182,6 +202,7 @@ fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) 
             return Done {
                 text,
                 error: Some((rec.id, e)),
+                warning: None,
             };
         }
     };
@@ -196,7 +217,18 @@ fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) 
         Format::Text => output::body_text(&page, &labels),
         Format::Annotated => output::annotated(&page, &labels),
     };
-    Done { text, error: None }
+    let warning = page.lossy.then(|| {
+        format!(
+            "ghirbal: lossy decoding: {}: bytes not valid {} were replaced by U+FFFD",
+            page.id,
+            page.encoding.unwrap_or("UTF-8")
+        )
+    });
+    Done {
+        text,
+        error: None,
+        warning,
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -261,6 +293,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         pb.suspend(|| -> std::io::Result<()> {
             for d in done {
                 sink.write_all(d.text.as_bytes())?;
+                if let Some(w) = d.warning {
+                    eprintln!("{w}");
+                }
                 if let Some((id, e)) = d.error {
                     failed += 1;
                     eprintln!("ghirbal: record failed: {id}: {e}");

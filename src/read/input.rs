@@ -64,18 +64,31 @@ impl Payload {
 
     /// The page this payload holds: decoded, parsed and cut into blocks.
     pub fn into_page(self, id: &str, url: Option<&str>, limits: &Limits) -> crate::page::Page {
+        self.into_page_as(id, url, limits, None)
+    }
+
+    /// [`Payload::into_page`], its bytes decoded in `encoding` when given
+    /// (text already decoded, [`Payload::Str`], is left as it is).
+    pub fn into_page_as(
+        self,
+        id: &str,
+        url: Option<&str>,
+        limits: &Limits,
+        encoding: Option<&'static encoding_rs::Encoding>,
+    ) -> crate::page::Page {
         match self {
-            Payload::Text(bytes) => crate::page_from_text_with(id, url, &bytes, limits),
+            Payload::Text(bytes) => crate::page_from_text_as(id, url, &bytes, limits, encoding),
             Payload::Str(s) => crate::page_from_string_with(id, url, s, limits),
             Payload::Html {
                 bytes,
                 charset_hint,
-            } => crate::read::html::page_from_html_with(
+            } => crate::read::html::page_from_html_as(
                 id,
                 url,
                 &bytes,
                 charset_hint.as_deref(),
                 limits,
+                encoding,
             ),
         }
     }

@@ -116,6 +116,28 @@ pub fn decode(bytes: &[u8], hint: Option<&str>, url: Option<&str>, cut: bool) ->
     }
 }
 
+/// Decode in `encoding`, whatever the document says (its BOM is skipped when
+/// it is that encoding's); as [`decode`] with `cut`.
+pub fn decode_as(bytes: &[u8], encoding: &'static Encoding, cut: bool) -> Decoded {
+    let bom = match Encoding::for_bom(bytes) {
+        Some((e, n)) if e == encoding => n,
+        _ => 0,
+    };
+    let body = &bytes[bom..];
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
+    let mut text = String::with_capacity(cap);
+    let (_, _, lossy) = decoder.decode_to_string(body, &mut text, !cut);
+    Decoded {
+        text,
+        encoding,
+        source: Source::Hint,
+        lossy,
+    }
+}
+
 /// The WHATWG rule for encodings named by `<meta>`: UTF-16 cannot be
 /// declared from inside the document, and x-user-defined means windows-1252.
 fn meta_fixup(e: &'static Encoding) -> &'static Encoding {
@@ -146,7 +168,7 @@ fn detect(bytes: &[u8], url: Option<&str>) -> &'static Encoding {
 }
 
 /// The top-level domain of a URL's host, lower-cased.
-fn tld(url: &str) -> Option<&str> {
+pub(crate) fn tld(url: &str) -> Option<&str> {
     let rest = url.split("://").nth(1)?;
     let host = rest.split(['/', '?', '#', ':']).next()?;
     let t = host.rsplit('.').next()?;

@@ -52,10 +52,27 @@ pub fn parse_page(
     limits: &Limits,
     opts: extract::Options,
 ) -> HtmlPage {
+    parse_page_as(id, url, bytes, charset_hint, limits, opts, None)
+}
+
+/// [`parse_page`], decoded in `forced` when given, whatever the document's
+/// BOM, HTTP header or `<meta>` say.
+pub fn parse_page_as(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+    limits: &Limits,
+    opts: extract::Options,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> HtmlPage {
     let max = limits.max_page_bytes;
     let cut = bytes.len() > max;
     let bytes = &bytes[..bytes.len().min(max)];
-    let decoded = charset::decode(bytes, charset_hint, url, cut);
+    let decoded = match forced {
+        Some(e) => charset::decode_as(bytes, e, cut),
+        None => charset::decode(bytes, charset_hint, url, cut),
+    };
     let mut dom = dom::parse(&decoded.text);
     let mut extracted = extract::extract(&dom, limits, opts);
     // A page that shows nothing until its scripts run (content in <noscript>,
@@ -82,6 +99,7 @@ pub fn parse_page(
         blocks,
         kind: PageKind::Html,
         offsets: OffsetMap::identity(),
+        encoding: Some(decoded.encoding.name()),
         lossy: decoded.lossy,
         truncated: cut || extracted.truncated,
     };
@@ -117,13 +135,26 @@ pub fn page_from_html_with(
     charset_hint: Option<&str>,
     limits: &Limits,
 ) -> Page {
-    parse_page(
+    page_from_html_as(id, url, bytes, charset_hint, limits, None)
+}
+
+/// [`page_from_html_with`], decoded in `forced` when given.
+pub fn page_from_html_as(
+    id: &str,
+    url: Option<&str>,
+    bytes: &[u8],
+    charset_hint: Option<&str>,
+    limits: &Limits,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Page {
+    parse_page_as(
         id,
         url,
         bytes,
         charset_hint,
         limits,
         extract::Options::default(),
+        forced,
     )
     .page
 }
