@@ -256,7 +256,12 @@ def ghirbal_pages_from_json(path):
             rec = json.loads(line)
             body = "".join(b["text"] + "\n" for b in rec.get("blocks", []) if b["role"] == "body") + "\n"
             texts[os.path.basename(rec["id"])] = body
-            joined.append(body)
+            if "blocks" not in rec:
+                continue
+            # `--format text` starts a page with a form-feed header line.
+            clean = lambda t: re.sub("[\x00-\x1f\x7f-\x9f]", " ", t)
+            header = "\f# " + clean(rec["id"]) + ("\t" + clean(rec["url"]) if "url" in rec else "")
+            joined.append(header + "\n" + body.replace("\f", " "))
     return texts, "".join(joined)
 
 

@@ -26,8 +26,14 @@ pub enum Format {
     /// One JSON object per page, every block with role and language (the
     /// default into a pipe or a file).
     Json,
-    /// Only the body blocks' text, a blank line between pages.
+    /// Only the body blocks' text, each page after a header line: a form
+    /// feed, `# `, the id, and a tab and the URL when known (split pages on
+    /// form feeds); a blank line ends a page.
     Text,
+    /// One JSON object per page with its body text:
+    /// `{"id","url","title","date","lang","text"}` (the field names of
+    /// datatrove and Dolma; `lang` the language of most body words).
+    JsonlText,
     /// The labelled-page authoring format (`ROLE LANG<TAB>line`).
     Annotated,
 }
@@ -397,17 +403,67 @@ pub fn error_line(id: &str, url: Option<&str>, error: &str) -> String {
     serde_json::to_string(&ErrorOut { id, url, error }).expect("error serialises")
 }
 
-/// The body text of a page: body blocks joined by newlines, then a blank line.
+/// The body text of a page for `--format text`: a header line (form feed,
+/// `# `, the id, a tab and the URL when known; control characters in them
+/// become spaces), the body blocks each followed by a newline (form feeds in
+/// them become spaces, so that a form feed always starts a header), then a
+/// blank line.
 pub fn body_text(page: &Page, labels: &[BlockLabel]) -> String {
-    let mut s = String::new();
+    let clean = |t: &str| t.replace(|c: char| c.is_control(), " ");
+    let mut s = format!("\u{c}# {}", clean(&page.id));
+    if let Some(u) = &page.url {
+        s.push('\t');
+        s.push_str(&clean(u));
+    }
+    s.push('\n');
     for ((_, text), l) in page.iter().zip(labels) {
         if l.role == Role::Body {
-            s.push_str(text);
+            s.push_str(&text.replace('\u{c}', " "));
             s.push('\n');
         }
     }
     s.push('\n');
     s
+}
+
+/// The body blocks' text joined by newlines.
+pub fn body_only(page: &Page, labels: &[BlockLabel]) -> String {
+    let mut s = String::new();
+    for ((_, text), l) in page.iter().zip(labels) {
+        if l.role == Role::Body {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(text);
+        }
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct TextOut<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    lang: Lang,
+    text: &'a str,
+}
+
+/// The `--format jsonl-text` line of a page (without the newline):
+/// `{"id","url"?,"date"?,"lang","text"}`, the text being [`body_only`] and
+/// `lang` [`PageSummary::body_lang`]; `date` is the capture date when given.
+pub fn jsonl_text(page: &Page, labels: &[BlockLabel], date: Option<&str>) -> String {
+    let text = body_only(page, labels);
+    serde_json::to_string(&TextOut {
+        id: &page.id,
+        url: page.url.as_deref(),
+        date,
+        lang: PageSummary::of(page, labels).body_lang(),
+        text: &text,
+    })
+    .expect("a page serialises")
 }
 
 /// A page in the authoring format: every raw line with the labels of the

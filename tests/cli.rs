@@ -231,8 +231,105 @@ fn text_format_prints_only_body_blocks() {
         .map(|b| b["text"].as_str().unwrap())
         .collect();
     assert!(!body.is_empty());
-    assert_eq!(text, format!("{}\n\n", body.join("\n")));
+    assert_eq!(
+        text,
+        format!("\u{c}# examples/wire-story.txt\n{}\n\n", body.join("\n"))
+    );
     assert!(!text.contains("Advertisement"));
+}
+
+/// JSON Lines input of two real-looking pages around a bad line: the
+/// example page (a form feed inside a body line) and a short Arabic article
+/// with a URL and a date.
+fn two_pages_and_a_bad_line() -> String {
+    let wire = std::fs::read_to_string(root().join("examples/wire-story.txt"))
+        .unwrap()
+        .replace(
+            "Marine insurers have raised",
+            "Marine insurers\u{c}have raised",
+        );
+    let ar = "الرئيسية | محليات | اقتصاد\n\
+              أعلنت وزارة الطاقة أن التيار الكهربائي سيعود إلى جميع المناطق خلال ساعات، بعد إصلاح العطل في محطة التحويل الرئيسية.\n\
+              وقال المتحدث باسم الوزارة إن فرق الصيانة تعمل منذ الصباح على إعادة الخدمة إلى الأحياء المتضررة، وإن الأولوية للمستشفيات والمدارس.\n\
+              © 2025 الوادي نيوز. جميع الحقوق محفوظة";
+    let mut s = serde_json::json!({"id": "a", "text": wire}).to_string();
+    s.push_str("\n{broken\n");
+    s.push_str(
+        &serde_json::json!({"id": "b\tc", "url": "https://x.example/c",
+            "date": "2025-03-12T10:00:00Z", "text": ar})
+        .to_string(),
+    );
+    s.push('\n');
+    s
+}
+
+#[test]
+fn text_format_starts_every_page_with_a_form_feed_header() {
+    let o = run(
+        &["classify", "--format", "text", "-"],
+        two_pages_and_a_bad_line().as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    assert_eq!(pages[0], "", "output starts with a form feed");
+    assert_eq!(
+        pages.len(),
+        3,
+        "a header per page, none for the bad record: {text:?}"
+    );
+    assert!(
+        pages[1].starts_with("# a\nRed Sea shipping"),
+        "{:?}",
+        pages[1]
+    );
+    assert!(
+        pages[1].contains("\nMarine insurers have raised"),
+        "form feed in text is a space"
+    );
+    assert!(pages[1].ends_with(".\n\n"), "{:?}", pages[1]);
+    assert!(
+        pages[2].starts_with("# b c\thttps://x.example/c\nأعلنت وزارة"),
+        "{:?}",
+        pages[2]
+    );
+}
+
+#[test]
+fn jsonl_text_is_one_body_text_line_per_page_and_errors_stay_lines() {
+    let mut input = two_pages_and_a_bad_line();
+    input.push_str("{\"id\":\"d\",\"text\":\"\"}\n");
+    let o = run(
+        &["classify", "--format", "jsonl-text", "-"],
+        input.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 4, "{}", stdout(&o));
+    let json = json_lines(&run(&["classify", "-"], input.as_bytes()));
+    let body = |p: &Value| -> String {
+        let blocks = p["blocks"].as_array().unwrap().iter();
+        let body: Vec<&str> = blocks
+            .filter(|b| b["role"] == "body")
+            .map(|b| b["text"].as_str().unwrap())
+            .collect();
+        body.join("\n")
+    };
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"id": "a", "lang": "en", "text": body(&json[0])})
+    );
+    assert_eq!(lines[1]["id"], "-:2");
+    assert!(lines[1]["error"].is_string());
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"id": "b\tc", "url": "https://x.example/c",
+            "date": "2025-03-12T10:00:00Z", "lang": "ar", "text": body(&json[2])})
+    );
+    assert_eq!(
+        lines[3],
+        serde_json::json!({"id": "d", "lang": "none", "text": ""})
+    );
 }
 
 #[test]

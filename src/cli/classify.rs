@@ -196,7 +196,9 @@ fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) 
         Ok(p) => p.into_page_as(&rec.id, rec.url.as_deref(), limits, printer.encoding),
         Err(e) => {
             let text = match printer.format {
-                Format::Json => output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n",
+                Format::Json | Format::JsonlText => {
+                    output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n"
+                }
                 _ => String::new(),
             };
             return Done {
@@ -215,6 +217,7 @@ fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) 
                 + "\n"
         }
         Format::Text => output::body_text(&page, &labels),
+        Format::JsonlText => output::jsonl_text(&page, &labels, rec.date.as_deref()) + "\n",
         Format::Annotated => output::annotated(&page, &labels),
     };
     let warning = page.lossy.then(|| {
