@@ -1542,6 +1542,8 @@ mod tests {
             encoding: None,
             lossy: false,
             truncated: false,
+            title: None,
+            date: None,
         }
     }
 

@@ -114,6 +114,8 @@ pub fn page_from_text_as(
         encoding: Some(d.encoding.name()),
         lossy: d.lossy,
         truncated: cut || capped,
+        title: None,
+        date: None,
     }
 }
 

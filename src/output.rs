@@ -82,6 +82,8 @@ struct PageOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<&'a str>,
     blocks: Vec<BlockOut<'a>>,
     model: &'a str,
@@ -180,7 +182,9 @@ pub fn json_line(page: &Page, labels: &[BlockLabel], model: &str) -> String {
     json_line_dated(page, labels, model, None)
 }
 
-/// The JSON line of a classified page with its capture date (`WARC-Date`).
+/// The JSON line of a classified page with its capture date (`WARC-Date`),
+/// which, when given, is its `date` instead of the page's own
+/// ([`Page::date`]); `title` is [`Page::title`].
 ///
 /// Written by hand, field by field, in the order and spelling that
 /// serialising `PageOut` with `serde_json` gives (a test compares the two):
@@ -202,7 +206,11 @@ pub fn json_line_dated(
         w.raw(",\"url\":");
         w.str(u);
     }
-    if let Some(d) = date {
+    if let Some(t) = page.title.as_deref() {
+        w.raw(",\"title\":");
+        w.str(t);
+    }
+    if let Some(d) = date.or(page.date.as_deref()) {
         w.raw(",\"date\":");
         w.str(d);
     }
@@ -389,7 +397,8 @@ fn json_line_serde(page: &Page, labels: &[BlockLabel], model: &str, date: Option
     let out = PageOut {
         id: &page.id,
         url: page.url.as_deref(),
-        date,
+        title: page.title.as_deref(),
+        date: date.or(page.date.as_deref()),
         blocks,
         model,
         lossy: page.lossy,
@@ -446,20 +455,24 @@ struct TextOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<&'a str>,
     lang: Lang,
     text: &'a str,
 }
 
 /// The `--format jsonl-text` line of a page (without the newline):
-/// `{"id","url"?,"date"?,"lang","text"}`, the text being [`body_only`] and
-/// `lang` [`PageSummary::body_lang`]; `date` is the capture date when given.
+/// `{"id","url"?,"title"?,"date"?,"lang","text"}`, the text being
+/// [`body_only`] and `lang` [`PageSummary::body_lang`]; `date` is the
+/// capture date when given, else the page's own.
 pub fn jsonl_text(page: &Page, labels: &[BlockLabel], date: Option<&str>) -> String {
     let text = body_only(page, labels);
     serde_json::to_string(&TextOut {
         id: &page.id,
         url: page.url.as_deref(),
-        date,
+        title: page.title.as_deref(),
+        date: date.or(page.date.as_deref()),
         lang: PageSummary::of(page, labels).body_lang(),
         text: &text,
     })
@@ -532,12 +545,29 @@ mod tests {
             let mut page = crate::page_from_text(&format!("p\"{i}"), url, t.as_bytes());
             page.lossy = i == 1;
             page.truncated = i == 2;
+            if i == 0 {
+                page.title = Some("Oil \"climbs\"\tعاجل".into());
+                page.date = Some("2025-03-06".into());
+            }
             let labels = c.classify(&page);
             for date in [None, Some("2025-01-01T00:00:00Z")] {
                 assert_eq!(
                     json_line_dated(&page, &labels, "m@1", date),
                     json_line_serde(&page, &labels, "m@1", date)
                 );
+            }
+            if i == 0 {
+                let line = json_line_dated(&page, &labels, "m@1", None);
+                assert!(line.contains(r#""url":"https://e.x/a","title":"Oil \"climbs\"\tعاجل","date":"2025-03-06","blocks""#), "{line}");
+                let warc = json_line_dated(&page, &labels, "m@1", Some("2025-01-01T00:00:00Z"));
+                assert!(
+                    warc.contains(r#""date":"2025-01-01T00:00:00Z""#),
+                    "the record's date wins"
+                );
+                let text: serde_json::Value =
+                    serde_json::from_str(&jsonl_text(&page, &labels, None)).unwrap();
+                assert_eq!(text["title"], "Oil \"climbs\"\tعاجل");
+                assert_eq!(text["date"], "2025-03-06");
             }
         }
     }

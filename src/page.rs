@@ -34,6 +34,11 @@ pub struct Page {
     pub lossy: bool,
     /// The input was longer than the page-size limit and was cut.
     pub truncated: bool,
+    /// The page's title, when its markup gives one (HTML pages).
+    pub title: Option<String>,
+    /// The page's publication date as its markup gives it (HTML pages);
+    /// a record's capture date is not here but in [`crate::read::input::Record`].
+    pub date: Option<String>,
 }
 
 impl Page {
@@ -57,6 +62,8 @@ impl Page {
             encoding: None,
             lossy: false,
             truncated: false,
+            title: None,
+            date: None,
         }
     }
 

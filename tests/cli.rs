@@ -973,3 +973,57 @@ fn legacy_text_pages_are_detected_and_encoding_forces_one() {
     );
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn html_pages_carry_their_title_and_date() {
+    let d = tempfile::tempdir().unwrap();
+    let body = "<p>Marine insurers have raised war-risk premiums for vessels crossing the southern Red Sea.</p>";
+    let pages = [
+        (
+            "title.html",
+            format!("<html><head><title>The  title</title><meta property=\"og:title\" content=\"OG\"><meta property=\"article:published_time\" content=\"2025-03-06T08:00:00Z\"></head><body><h1>H1</h1><time datetime=\"2001-01-01\">x</time>{body}"),
+            Some("The title"),
+            Some("2025-03-06T08:00:00Z"),
+        ),
+        (
+            "og.html",
+            format!("<head><meta property=\"og:title\" content=\"عاجل: OG title\"></head><h1>H1</h1><p>On <time datetime=\"2024-05-01T10:00\">1 May</time></p>{body}"),
+            Some("عاجل: OG title"),
+            Some("2024-05-01T10:00"),
+        ),
+        ("h1.html", format!("<h1>Red <em>Sea</em> shipping</h1>{body}"), Some("Red Sea shipping"), None),
+        ("none.html", body.to_string(), None, None),
+    ];
+    let mut args = vec!["classify".to_string()];
+    for (name, html, _, _) in &pages {
+        let p = d.path().join(name);
+        std::fs::write(&p, html).unwrap();
+        args.push(p.display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args, b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    for (line, (name, _, title, date)) in lines.iter().zip(&pages) {
+        assert_eq!(line["title"].as_str(), *title, "{name}");
+        assert_eq!(line["date"].as_str(), *date, "{name}");
+        assert!(!line["blocks"].as_array().unwrap().is_empty());
+    }
+    // jsonl-text carries them too, and the human summary shows the title.
+    let mut text_args = args.clone();
+    text_args.insert(1, "--format=jsonl-text");
+    let text = json_lines(&run(&text_args, b""));
+    assert_eq!(text[0]["title"], "The title");
+    assert_eq!(text[1]["date"], "2024-05-01T10:00");
+    assert!(text[3].get("title").is_none() && text[3].get("date").is_none());
+    let mut human_args = args.clone();
+    human_args.insert(1, "--format=human");
+    assert!(stdout(&run(&human_args, b"")).contains("  “The title”  "));
+    // A WARC record's date comes first.
+    let html = pages[0].1.as_bytes();
+    let warc = warc_record("response", "t1", RESP, &http("text/html", html));
+    let o = run(&["classify", "-"], &warc);
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["date"], "2025-03-12T10:00:02Z");
+    assert_eq!(line["title"], "The title");
+}

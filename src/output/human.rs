@@ -1,8 +1,8 @@
 //! The human format: a classified page laid out for a person on a terminal.
 //!
 //! In: a page, its block labels and [`HumanOptions`] (width, colour, how to
-//! order right-to-left text). Out: a summary line for the page (its id and
-//! URL, blocks, body words, the language mix of the body) followed by one
+//! order right-to-left text). Out: a summary line for the page (its id, URL
+//! and title, blocks, body words, the language mix of the body) followed by one
 //! line per block — role, language, confidence (the winning role's
 //! probability) and the block's text on one line, cut to the width with an
 //! ellipsis — and a blank line.
@@ -58,6 +58,9 @@ impl Default for HumanOptions {
 /// Line width when the terminal's is unknown.
 pub const DEFAULT_WIDTH: usize = 100;
 
+/// Columns of a page's title in its summary line at most.
+const TITLE_WIDTH: usize = 60;
+
 /// Columns a block's text gets at the least, however narrow the terminal.
 const MIN_TEXT_WIDTH: usize = 20;
 
@@ -98,6 +101,16 @@ pub fn human(page: &Page, labels: &[BlockLabel], opts: &HumanOptions) -> String 
     if let Some(u) = &page.url {
         out.push_str("  ");
         styled(&mut out, opts.color, Style::new().underline(), &one_line(u));
+    }
+    if let Some(t) = &page.title {
+        out.push_str("  ");
+        let title = display_line(t, TITLE_WIDTH, opts.bidi);
+        styled(
+            &mut out,
+            opts.color,
+            Style::new().italic(),
+            &format!("“{title}”"),
+        );
     }
     let _ = write!(
         out,

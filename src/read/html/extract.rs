@@ -71,6 +71,10 @@ pub struct Head {
     pub url: Option<String>,
     /// `<meta name="ghirbal:site">`.
     pub site: Option<String>,
+    /// `<meta property="og:title">`.
+    pub og_title: Option<String>,
+    /// `<meta property="article:published_time">`.
+    pub published: Option<String>,
 }
 
 /// What to record besides blocks.
@@ -862,6 +866,12 @@ fn read_head(dom: &Dom, html: NodeId) -> Head {
                 (Some("ghirbal:url"), _) => h.url = content(),
                 (Some("ghirbal:site"), _) => h.site = content(),
                 (_, Some("og:url")) => og = content(),
+                (_, Some("og:title")) | (Some("og:title"), _) => {
+                    h.og_title = h.og_title.or_else(|| content().filter(|v| !v.is_empty()))
+                }
+                (_, Some("article:published_time")) | (Some("article:published_time"), _) => {
+                    h.published = h.published.or_else(|| content().filter(|v| !v.is_empty()))
+                }
                 _ => {}
             },
             Some("link")
@@ -875,6 +885,79 @@ fn read_head(dom: &Dom, html: NodeId) -> Head {
     }
     h.url = h.url.or(canonical).or(og).filter(|u| !u.is_empty());
     h
+}
+
+/// Longest title kept, in characters (a hostile `<title>` can be megabytes).
+const MAX_TITLE_CHARS: usize = 1000;
+
+/// The text inside `node`, white space runs as one space, trimmed, cut at
+/// [`MAX_TITLE_CHARS`]; `None` when empty.
+fn inner_text(dom: &Dom, node: NodeId) -> Option<String> {
+    let mut raw = String::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if raw.len() > 4 * MAX_TITLE_CHARS {
+            break;
+        }
+        match &dom.node(n).data {
+            Data::Text(t) => raw.push_str(t),
+            Data::Element(e) if n != node && is_skipped(e, false) => {}
+            _ => {
+                let first = stack.len();
+                stack.extend(dom.children(n));
+                stack[first..].reverse();
+            }
+        }
+    }
+    let text: String = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_TITLE_CHARS)
+        .collect();
+    (!text.is_empty()).then_some(text)
+}
+
+/// A page's title and publication date, as its markup gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// `<title>`, else `og:title`, else the first `<h1>`.
+    pub title: Option<String>,
+    /// `article:published_time`, else the first `<time datetime>`.
+    pub date: Option<String>,
+}
+
+/// The title and publication date of a parsed document (see [`Metadata`]);
+/// `head` is what [`extract`] read from `<head>`.
+pub fn metadata(dom: &Dom, head: &Head) -> Metadata {
+    let (mut title, mut h1, mut time) = (None, None, None);
+    for (i, n) in dom.nodes.iter().enumerate() {
+        let Some(e) = n.element() else { continue };
+        match html_name(e) {
+            Some("title") if title.is_none() => title = inner_text(dom, i as NodeId),
+            Some("h1") if h1.is_none() => h1 = inner_text(dom, i as NodeId),
+            Some("time") if time.is_none() => {
+                time = e
+                    .attr("datetime")
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(|d| d.chars().take(MAX_TITLE_CHARS).collect())
+            }
+            _ => {}
+        }
+        if title.is_some() && time.is_some() {
+            break;
+        }
+    }
+    let clean = |t: &String| {
+        let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        t.chars().take(MAX_TITLE_CHARS).collect::<String>()
+    };
+    Metadata {
+        title: title.or_else(|| head.og_title.as_ref().map(clean)).or(h1),
+        date: head.published.as_ref().map(clean).or(time),
+    }
 }
 
 /// Walk a parsed document and collect its blocks.
@@ -1094,5 +1177,30 @@ mod tests {
         let html = "<head><meta name=ghirbal:url content=\"https://a.example/x\"><link rel=canonical href=\"https://b.example/\"></head><p>x";
         let x = extract(&parse(html), &Limits::default(), Options::default());
         assert_eq!(x.head.url.as_deref(), Some("https://a.example/x"));
+    }
+
+    #[test]
+    fn title_and_date_come_from_each_source_in_order() {
+        let meta = |html: &str| {
+            let dom = crate::read::html::dom::parse(html);
+            let x = extract(&dom, &Limits::default(), Options::default());
+            metadata(&dom, &x.head)
+        };
+        let all = "<head><title> Oil\n prices </title><meta property=og:title content=OG>\
+                   <meta property=article:published_time content=2025-03-06T08:00:00Z></head>\
+                   <body><h1>Headline</h1><time datetime=2020-01-01>then</time><p>x";
+        let m = meta(all);
+        assert_eq!(m.title.as_deref(), Some("Oil prices"));
+        assert_eq!(m.date.as_deref(), Some("2025-03-06T08:00:00Z"));
+        let m = meta("<meta property=og:title content=' OG  title '><h1>H</h1><p>x");
+        assert_eq!(m.title.as_deref(), Some("OG title"));
+        assert_eq!(m.date, None);
+        let m = meta("<title>  </title><h1>Red <b>Sea</b> <script>x()</script>news</h1><p>Hi <time datetime=' 2024-05-01 '>May</time>");
+        assert_eq!(m.title.as_deref(), Some("Red Sea news"));
+        assert_eq!(m.date.as_deref(), Some("2024-05-01"));
+        // An SVG title is not the page's.
+        assert_eq!(meta("<svg><title>icon</title></svg><p>x").title, None);
+        let long = format!("<title>{}</title>", "word ".repeat(100_000));
+        assert!(meta(&long).title.unwrap().chars().count() <= MAX_TITLE_CHARS);
     }
 }

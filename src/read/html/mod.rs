@@ -6,7 +6,8 @@
 //! `\n` (so block offsets index the page text exactly as for text pages), and
 //! whose blocks carry their [`crate::page::Structure`] (tag path, landmark,
 //! class tokens, link density, heading level, list/table membership,
-//! inherited `dir`/`lang`, container text density).
+//! inherited `dir`/`lang`, container text density), and whose `title` and
+//! `date` are what the markup says ([`extract::metadata`]).
 //!
 //! Stages, one submodule each:
 //! 1. [`charset`] decides the encoding (BOM, HTTP header, `<meta>`, detection)
@@ -92,6 +93,7 @@ pub fn parse_page_as(
     drop(decoded.text);
     let text = std::mem::take(&mut extracted.text);
     let blocks = std::mem::take(&mut extracted.blocks);
+    let meta = extract::metadata(&dom, &extracted.head);
     let page = Page {
         id: id.to_string(),
         url: url.map(str::to_string),
@@ -102,6 +104,8 @@ pub fn parse_page_as(
         encoding: Some(decoded.encoding.name()),
         lossy: decoded.lossy,
         truncated: cut || extracted.truncated,
+        title: meta.title,
+        date: meta.date,
     };
     HtmlPage {
         page,
