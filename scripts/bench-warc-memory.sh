@@ -42,7 +42,7 @@ PY
 )
     log=$(mktemp)
     /usr/bin/time -v target/release/ghirbal classify "$@" "$warc" > /dev/null 2> "$log" || true
-    records=$(grep -o '[0-9]* records read' "$log" | cut -d' ' -f1)
+    records=$(grep -o '[0-9]* records\? read' "$log" | cut -d' ' -f1)
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$log")
     cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$log")
     rss=$(awk -F': ' '/Maximum resident/{printf "%.0f", $2/1024}' "$log")

@@ -433,7 +433,11 @@ fn cross_validation_is_split_by_site() {
         b"",
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cannot make 5 folds from 1 sites"));
+    assert!(
+        stderr(&o).contains("cannot make 5 folds from 1 site"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -546,6 +550,13 @@ fn corrupt_and_foreign_models_are_fatal_with_the_file_named() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing.json"));
+    // Said once: "cannot read model PATH: …", not "cannot load model PATH: cannot read model PATH".
+    assert_eq!(
+        stderr(&o).matches("missing.json").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -1026,4 +1037,41 @@ fn html_pages_carry_their_title_and_date() {
     let line = &json_lines(&o)[0];
     assert_eq!(line["date"], "2025-03-12T10:00:02Z");
     assert_eq!(line["title"], "The title");
+}
+
+#[test]
+fn messages_count_in_the_singular_when_there_is_one() {
+    let o = run(&["classify", "-"], b"{broken\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("ghirbal: 1 record read, 0 classified, 1 failed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn evaluation_defaults_work_from_any_directory() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = run_in(elsewhere.path(), &["eval-lang", "--json"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(serde_json::from_slice::<Value>(&o.stdout).is_ok());
+    // A path given is taken as given, and a missing one is named.
+    let o = run_in(elsewhere.path(), &["eval-lang", "no/such/set.jsonl"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/set.jsonl"), "{}", stderr(&o));
+    if !root().join("../shared/data/wcxb-dev/html").is_dir() {
+        eprintln!("skipped: the wcxb-eval half needs ../shared/data/wcxb-dev");
+        return;
+    }
+    let ids = elsewhere.path().join("ids.txt");
+    std::fs::write(&ids, "0002\n").unwrap();
+    let o = run_in(
+        elsewhere.path(),
+        &["wcxb-eval", "--json", "--ids", ids.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(report["overall"]["f1"].as_f64().is_some(), "{report}");
 }

@@ -327,7 +327,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     sink.finish()?;
     if read > 1 || failed > 0 {
         eprintln!(
-            "ghirbal: {read} records read, {} classified, {failed} failed",
+            "ghirbal: {} read, {} classified, {failed} failed",
+            output::plural(read, "record"),
             read - failed
         );
         for (reason, n) in &reasons {
@@ -339,7 +340,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let total: usize = skipped.values().sum();
         let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
         eprintln!(
-            "ghirbal: {total} crawl records skipped (not pages): {}",
+            "ghirbal: {} skipped (not pages): {}",
+            output::plural(total, "crawl record"),
             kinds.join(", ")
         );
     }

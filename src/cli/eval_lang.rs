@@ -39,7 +39,9 @@ fn load(path: &std::path::Path) -> anyhow::Result<Vec<language::Example>> {
     Ok(examples)
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    args.set = super::locate(&args.set, language::DEFAULT_SET, "the SET argument")?;
+    args.held_out = super::locate(&args.held_out, language::HELD_OUT_SET, "--held-out FILE")?;
     let examples = load(&args.set)?;
     if args.fit_calibration {
         let mut out = std::io::stdout().lock();

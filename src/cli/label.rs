@@ -13,6 +13,7 @@
 
 use super::{load_model, Outcome};
 use anyhow::{bail, Context};
+use ghirbal::output::plural;
 use ghirbal::page::Limits;
 use ghirbal::read::html::extract::Options;
 use ghirbal::read::html::HtmlPage;
@@ -182,9 +183,8 @@ pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
     eprintln!(
-        "ghirbal: {} sheet{} written to {}",
-        args.files.len(),
-        if args.files.len() == 1 { "" } else { "s" },
+        "ghirbal: {} written to {}",
+        plural(args.files.len(), "sheet"),
         args.out.display()
     );
     Ok(Outcome::Ok)
@@ -325,17 +325,18 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot write {}", target.display()))?;
         if unmatched > 0 {
             eprintln!(
-                "ghirbal: {}: {unmatched} of {} blocks matched no sheet row and kept their labels",
+                "ghirbal: {}: {unmatched} of {} matched no sheet row and kept {} labels",
                 sheet.display(),
-                matched.len()
+                plural(matched.len(), "block"),
+                if unmatched == 1 { "its" } else { "their" }
             );
         }
         unmatched_total += unmatched;
     }
     eprintln!(
-        "ghirbal: {} sheet{} applied, {unmatched_total} blocks unmatched",
-        args.sheets.len(),
-        if args.sheets.len() == 1 { "" } else { "s" }
+        "ghirbal: {} applied, {} unmatched",
+        plural(args.sheets.len(), "sheet"),
+        plural(unmatched_total, "block")
     );
     Ok(Outcome::Ok)
 }

@@ -100,15 +100,43 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// The model a command uses: `--model PATH`, or the embedded default.
 pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'static, Model>> {
-    use anyhow::Context;
     match path {
-        Some(p) => Ok(std::borrow::Cow::Owned(
-            Model::load(p).with_context(|| format!("cannot load model {}", p.display()))?,
-        )),
+        // An I/O error names the file already ("cannot read model PATH: …").
+        Some(p) => Ok(std::borrow::Cow::Owned(Model::load(p).map_err(
+            |e| match e {
+                ghirbal::ModelError::Io(_) => anyhow::Error::new(e),
+                _ => anyhow::Error::new(e).context(format!("cannot load model {}", p.display())),
+            },
+        )?)),
         None => ghirbal::default_model()
             .map(std::borrow::Cow::Borrowed)
             .map_err(|e| anyhow::anyhow!("the embedded default model is unusable: {e}")),
     }
+}
+
+/// A data path whose default is relative to the repository root, so that
+/// commands work from any directory: `path` as given when it exists or is
+/// not the `default`; else the default under the source tree this binary
+/// was built from; else an error saying where it looked and which argument
+/// (`what`) gives the path.
+pub fn locate(
+    path: &std::path::Path,
+    default: &str,
+    what: &str,
+) -> anyhow::Result<std::path::PathBuf> {
+    if path.exists() || path != std::path::Path::new(default) {
+        return Ok(path.to_path_buf());
+    }
+    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = tree.join(default);
+    if built.exists() {
+        return Ok(built);
+    }
+    anyhow::bail!(
+        "{default} not found, neither in the current directory nor in the source tree {} \
+         (run from the repository root, or give {what})",
+        tree.display()
+    )
 }
 
 /// Fail early when `path` cannot be written: its directory must exist (a

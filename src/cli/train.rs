@@ -7,6 +7,7 @@ use ghirbal::corpus::{self, LabelledPage};
 use ghirbal::eval::{judge, JudgedPage, Report};
 use ghirbal::features::{Extractor, FeatureConfig};
 use ghirbal::model::{site_folds, Model, PageRows, TrainParams};
+use ghirbal::output::plural;
 use ghirbal::{identify_blocks, Classifier};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -135,7 +136,11 @@ fn cross_validate(
         .iter()
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    anyhow::ensure!(n_sites >= k, "cannot make {k} folds from {n_sites} sites");
+    anyhow::ensure!(
+        n_sites >= k,
+        "cannot make {k} folds from {}",
+        plural(n_sites, "site")
+    );
     let assign = site_folds(&sites, k, params.seed);
     let mut judged: Vec<Option<JudgedPage>> = vec![None; pages.len()];
     let mut lines: Vec<String> = vec![String::new(); pages.len()];
@@ -271,14 +276,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let rows = page_rows(&pages, &cfg);
     let blocks: usize = rows.iter().map(|r| r.rows.len()).sum();
     eprintln!(
-        "ghirbal: {} pages, {} blocks, {} sites",
-        pages.len(),
-        blocks,
-        pages
-            .iter()
-            .map(|p| p.group())
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
+        "ghirbal: {}, {}, {}",
+        plural(pages.len(), "page"),
+        plural(blocks, "block"),
+        plural(
+            pages
+                .iter()
+                .map(|p| p.group())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            "site"
+        )
     );
     let cv = match args.folds {
         Some(k) if k >= 2 => {

@@ -4,6 +4,7 @@
 use super::{load_model, Outcome};
 use anyhow::Context;
 use ghirbal::eval::wcxb::{self, Gold, Prf, Rule};
+use ghirbal::output::plural;
 use ghirbal::page::Limits;
 use ghirbal::read::html::extract::Options;
 use ghirbal::Classifier;
@@ -12,10 +13,13 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// Where WCXB's dev split is, from the repository root.
+const WCXB_DEV: &str = "../shared/data/wcxb-dev";
+
 #[derive(clap::Args)]
 pub struct ConvertArgs {
     /// WCXB directory (holding `html/` and `ground-truth/`).
-    #[arg(long, default_value = "../shared/data/wcxb-dev")]
+    #[arg(long, default_value = WCXB_DEV)]
     data: PathBuf,
     /// Directory to write the labelled pages to (created if missing).
     #[arg(long)]
@@ -31,7 +35,7 @@ pub struct ConvertArgs {
 #[derive(clap::Args)]
 pub struct EvalArgs {
     /// WCXB directory (holding `html/` and `ground-truth/`).
-    #[arg(long, default_value = "../shared/data/wcxb-dev")]
+    #[arg(long, default_value = WCXB_DEV)]
     data: PathBuf,
     /// File of page ids to score, one per line (default: all pages).
     #[arg(long)]
@@ -159,7 +163,8 @@ fn predicted_bodies(path: &Path) -> anyhow::Result<std::collections::HashMap<Str
         .collect())
 }
 
-pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
+pub fn eval(mut args: EvalArgs) -> anyhow::Result<Outcome> {
+    args.data = super::locate(&args.data, WCXB_DEV, "--data DIR")?;
     let ids = ids(&args.data, args.ids.as_ref())?;
     anyhow::ensure!(!ids.is_empty(), "no WCXB pages to score");
     if let Some(path) = &args.predictions {
@@ -249,7 +254,11 @@ fn report(
         )?;
         print_scores(&mut out, &by, &all)?;
         if no_gold > 0 {
-            writeln!(out, "({no_gold} pages without main_content not scored)")?;
+            writeln!(
+                out,
+                "({} without main_content not scored)",
+                plural(no_gold, "page")
+            )?;
         }
     }
     out.flush()?;
@@ -268,7 +277,8 @@ struct Converted {
     round_trip_ok: bool,
 }
 
-pub fn convert(args: ConvertArgs) -> anyhow::Result<Outcome> {
+pub fn convert(mut args: ConvertArgs) -> anyhow::Result<Outcome> {
+    args.data = super::locate(&args.data, WCXB_DEV, "--data DIR")?;
     let ids = ids(&args.data, args.ids.as_ref())?;
     anyhow::ensure!(!ids.is_empty(), "no WCXB pages to convert");
     std::fs::create_dir_all(&args.out)
@@ -316,8 +326,14 @@ pub fn convert(args: ConvertArgs) -> anyhow::Result<Outcome> {
     )
     .with_context(|| format!("cannot write {}", path.display()))?;
     let mut err = std::io::stderr().lock();
-    writeln!(err, "ghirbal: {written} pages written to {}, {no_gold} without gold, {failed} failed, {round_trip_bad} not reading back identically", args.out.display())?;
-    writeln!(err, "ghirbal: {blocks} blocks by rule:")?;
+    writeln!(
+        err,
+        "ghirbal: {} written to {}, {no_gold} without gold, {failed} failed, \
+         {round_trip_bad} not reading back identically",
+        plural(written, "page"),
+        args.out.display()
+    )?;
+    writeln!(err, "ghirbal: {} by rule:", plural(blocks, "block"))?;
     for (r, n) in &per_rule {
         writeln!(
             err,
