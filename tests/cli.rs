@@ -1075,3 +1075,36 @@ fn evaluation_defaults_work_from_any_directory() {
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(report["overall"]["f1"].as_f64().is_some(), "{report}");
 }
+
+#[test]
+fn completions_and_man_pages_are_printed() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell], b"");
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        assert!(
+            script.contains("classify") && script.contains("encoding"),
+            "{shell}"
+        );
+    }
+    let o = run(&["completions", "tcsh"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["man"], b"");
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(
+        page.contains(".TH ghirbal 1") && page.contains("classify"),
+        "{page}"
+    );
+    let o = run(&["man", "classify"], b"");
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(
+        page.contains(".TH ghirbal\\-classify 1") || page.contains(".TH ghirbal-classify 1"),
+        "{page}"
+    );
+    assert!(page.contains("\\-\\-encoding"), "{page}");
+    let o = run(&["man", "nope"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no command \"nope\""));
+}

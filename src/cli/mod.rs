@@ -13,9 +13,9 @@ mod train;
 mod view;
 mod wcxb;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use ghirbal::Model;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,6 +50,19 @@ enum Command {
     LabelApply(label::ApplyArgs),
     /// Score language identification against labelled blocks (dev and held-out halves).
     EvalLang(eval_lang::Args),
+    /// Print a shell completion script, e.g. `ghirbal completions bash >
+    /// ~/.local/share/bash-completion/completions/ghirbal`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `ghirbal man | man -l -`, or
+    /// `ghirbal man classify` for one command's page.
+    Man {
+        /// The command whose page to print (default: ghirbal's own).
+        command: Option<String>,
+    },
 }
 
 /// How a command ended.
@@ -79,6 +92,8 @@ pub fn main() -> ExitCode {
         Command::EvalLang(a) => eval_lang::run(a),
         Command::LabelSheet(a) => label::sheet(a),
         Command::LabelApply(a) => label::apply(a),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { command } => man(command.as_deref()),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -89,6 +104,39 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `ghirbal completions SHELL`: the completion script on stdout.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "ghirbal", &mut out);
+    out.flush()?;
+    Ok(Outcome::Ok)
+}
+
+/// `ghirbal man [COMMAND]`: a man page on stdout.
+fn man(command: Option<&str>) -> anyhow::Result<Outcome> {
+    let cli = Cli::command();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let names: Vec<String> = cli
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            let sub = cli.find_subcommand(name).cloned().ok_or_else(|| {
+                anyhow::anyhow!("no command {name:?} (commands: {})", names.join(", "))
+            })?;
+            sub.display_name(format!("ghirbal-{name}"))
+                .bin_name(format!("ghirbal {name}"))
+        }
+    };
+    let mut text = Vec::new();
+    clap_mangen::Man::new(page).render(&mut text)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&text)?;
+    out.flush()?;
+    Ok(Outcome::Ok)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
