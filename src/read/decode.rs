@@ -72,12 +72,7 @@ fn detect(bytes: &[u8], url: Option<&str>) -> &'static Encoding {
     if is_mostly_utf8(bytes) {
         return UTF_8;
     }
-    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    // A good sample is enough; keep detection cheap on huge pages.
-    let sample = &bytes[..bytes.len().min(256 * 1024)];
-    det.feed(sample, sample.len() == bytes.len());
-    let tld = url.and_then(super::html::charset::tld);
-    det.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Deny)
+    super::html::charset::guess(bytes, url, chardetng::Utf8Detection::Deny)
 }
 
 /// Whether bytes are UTF-8 with at most as many invalid sequences as valid

@@ -35,6 +35,8 @@ pub enum Source {
     /// A declaration said a legacy encoding, but the bytes are UTF-8.
     Utf8Override,
     Detected,
+    /// The caller forced it (`classify --encoding`), whatever the document says.
+    Forced,
 }
 
 /// The outcome of sniffing.
@@ -100,7 +102,25 @@ pub struct Decoded {
 /// Sniff and decode. With `cut`, the bytes are a prefix of a longer document:
 /// an incomplete character at the very end is dropped, not flagged.
 pub fn decode(bytes: &[u8], hint: Option<&str>, url: Option<&str>, cut: bool) -> Decoded {
-    let s = sniff(bytes, hint, url);
+    decode_sniffed(bytes, sniff(bytes, hint, url), cut)
+}
+
+/// Decode in `encoding`, whatever the document says (its BOM is skipped when
+/// it is that encoding's); as [`decode`] with `cut`.
+pub fn decode_as(bytes: &[u8], encoding: &'static Encoding, cut: bool) -> Decoded {
+    let bom = match Encoding::for_bom(bytes) {
+        Some((e, n)) if e == encoding => n,
+        _ => 0,
+    };
+    let s = Sniffed {
+        encoding,
+        bom,
+        source: Source::Forced,
+    };
+    decode_sniffed(bytes, s, cut)
+}
+
+fn decode_sniffed(bytes: &[u8], s: Sniffed, cut: bool) -> Decoded {
     let body = &bytes[s.bom..];
     let mut decoder = s.encoding.new_decoder_without_bom_handling();
     let cap = decoder
@@ -112,28 +132,6 @@ pub fn decode(bytes: &[u8], hint: Option<&str>, url: Option<&str>, cut: bool) ->
         text,
         encoding: s.encoding,
         source: s.source,
-        lossy,
-    }
-}
-
-/// Decode in `encoding`, whatever the document says (its BOM is skipped when
-/// it is that encoding's); as [`decode`] with `cut`.
-pub fn decode_as(bytes: &[u8], encoding: &'static Encoding, cut: bool) -> Decoded {
-    let bom = match Encoding::for_bom(bytes) {
-        Some((e, n)) if e == encoding => n,
-        _ => 0,
-    };
-    let body = &bytes[bom..];
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let cap = decoder
-        .max_utf8_buffer_length(body.len())
-        .unwrap_or(body.len().saturating_mul(3));
-    let mut text = String::with_capacity(cap);
-    let (_, _, lossy) = decoder.decode_to_string(body, &mut text, !cut);
-    Decoded {
-        text,
-        encoding,
-        source: Source::Hint,
         lossy,
     }
 }
@@ -159,16 +157,26 @@ fn detect(bytes: &[u8], url: Option<&str>) -> &'static Encoding {
     if bytes.is_ascii() || std::str::from_utf8(bytes).is_ok() {
         return UTF_8;
     }
+    guess(bytes, url, chardetng::Utf8Detection::Allow)
+}
+
+/// chardetng's guess for `bytes`, helped by the URL's top-level domain
+/// (shared with text pages, [`crate::read::decode`]).
+pub(crate) fn guess(
+    bytes: &[u8],
+    url: Option<&str>,
+    utf8: chardetng::Utf8Detection,
+) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     // The detector needs no more than a good sample; keep detection cheap on huge pages.
     let sample = &bytes[..bytes.len().min(256 * 1024)];
     det.feed(sample, sample.len() == bytes.len());
     let tld = url.and_then(tld);
-    det.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow)
+    det.guess(tld.map(str::as_bytes), utf8)
 }
 
 /// The top-level domain of a URL's host, lower-cased.
-pub(crate) fn tld(url: &str) -> Option<&str> {
+fn tld(url: &str) -> Option<&str> {
     let rest = url.split("://").nth(1)?;
     let host = rest.split(['/', '?', '#', ':']).next()?;
     let t = host.rsplit('.').next()?;
