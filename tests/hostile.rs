@@ -1,5 +1,6 @@
 //! Hostile input through the real binary: pathological pages stay linear,
-//! control characters never break the JSON, UTF-16 pages are honoured.
+//! control characters never break the JSON or drive the terminal, UTF-16
+//! pages are honoured.
 
 mod common;
 
@@ -88,4 +89,43 @@ fn utf16_pages_are_decoded() {
     // Offsets point into the UTF-16 input bytes.
     assert_eq!(blocks[0]["start"], 2);
     assert_eq!(blocks[0]["end"], 2 + 4 * 2);
+}
+
+#[test]
+fn the_human_format_never_passes_control_characters_to_the_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ctl.txt");
+    let mut page = "bell\x07 esc\x1b]0;title\x07 csi\x1b[2J\nعاجل\u{202E}override\u{202C} (مرحبا)\u{651}\n\x7f\u{85}\u{9b}31m"
+        .as_bytes()
+        .to_vec();
+    page.extend_from_slice(b"\xFF\xC3\n");
+    page.extend_from_slice("漢字".repeat(200).as_bytes());
+    std::fs::write(&p, &page).unwrap();
+    for extra in [&[][..], &["--bidi", "logical"], &["--color", "always"]] {
+        let mut args = vec!["classify", "--format", "human"];
+        args.extend(extra);
+        args.push(p.to_str().unwrap());
+        let o = run(&args, b"");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        let coloured = extra.contains(&"always");
+        for c in text.chars() {
+            let allowed = c == '\n' || (coloured && c == '\u{1b}');
+            assert!(!c.is_control() || allowed, "{c:?} in {text:?}");
+            assert!(
+                !('\u{202A}'..='\u{202E}').contains(&c),
+                "bidi control in {text:?}"
+            );
+        }
+        if coloured {
+            // Every escape is one of ours: ESC [ digits (;digits)* m.
+            for esc in text.split('\u{1b}').skip(1) {
+                let sgr = esc.strip_prefix('[').and_then(|r| r.split_once('m'));
+                assert!(
+                    sgr.is_some_and(|(p, _)| p.chars().all(|c| c.is_ascii_digit() || c == ';')),
+                    "{esc:?}"
+                );
+            }
+        }
+    }
 }
