@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Tests of the Python package (python/): a fresh venv in target/py-venv,
+# `pip install "./python[datatrove]"` (builds the extension from source with
+# maturin), the CLI binary the tests compare against, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=target/py-venv
+rm -rf "$venv"
+python3 -m venv "$venv"
+cargo build --release --bin ghirbal
+# The extension shares the CLI's build folder: the crates they have in
+# common are built once.
+CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install -q --disable-pip-version-check \
+    "./python[datatrove]" pytest
+GHIRBAL_BIN="$PWD/target/release/ghirbal" "$venv/bin/python" -m pytest -q python/tests
