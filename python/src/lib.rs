@@ -610,7 +610,11 @@ impl Classifier {
         format!("ghirbal.Classifier(model={:?})", self.identity)
     }
 
-    /// The record `ghirbal classify` prints for the plain-text page `text`.
+    /// The record `ghirbal classify` prints for the plain-text page `text`,
+    /// as Python objects. `bytes` are read as the CLI reads a text file, a
+    /// `str` as it reads a JSON Lines `text` field; `start`/`end` are byte
+    /// offsets into the input (UTF-8 for a `str`); `id` defaults to "".
+    /// Raises InputError on a wrong type.
     #[pyo3(signature = (text, id=None, url=None))]
     fn classify_text<'py>(
         &self,
@@ -622,7 +626,11 @@ impl Classifier {
         self.classify_one(py, text, Kind::Text, "text", id, url)
     }
 
-    /// The record `ghirbal classify` prints for the HTML page `html`.
+    /// The record `ghirbal classify` prints for the HTML page `html`, as
+    /// Python objects. `bytes` are read as the CLI reads an HTML file
+    /// (charset from BOM, `<meta charset>` or the bytes); a `str` as it reads
+    /// a JSON Lines `html` field (a `<meta charset>` does not re-decode it).
+    /// Raises InputError on a wrong type.
     #[pyo3(signature = (html, id=None, url=None))]
     fn classify_html<'py>(
         &self,
@@ -634,7 +642,10 @@ impl Classifier {
         self.classify_one(py, html, Kind::Html, "html", id, url)
     }
 
-    /// The body blocks' text of a page, one block a line.
+    /// The body blocks' text of a page, one block a line (the CLI's
+    /// `--format text` less the blank line that ends a page there).
+    /// `html=None` tells HTML from plain text by the first bytes, as the
+    /// CLI's `auto` input format does (see `looks_like_html`).
     #[pyo3(signature = (html_or_text, html=None))]
     fn body_text(
         &self,
@@ -669,8 +680,16 @@ impl Classifier {
         Ok(body_of(&page, &labels))
     }
 
-    /// The records of many pages, in input order, labelled on `threads`
-    /// threads (all cores when None).
+    /// The records of many pages, in input order.
+    ///
+    /// A record is a dict `{"id"?, "url"?, "date"?, "text" | "html"}` (str
+    /// or bytes pages, read as by classify_text / classify_html; `id`
+    /// defaults to the record's position) or a bare page (str or bytes, HTML
+    /// or text by its first bytes). A record that cannot be read gives an
+    /// error record `{"id", "url"?, "error"}` in its place, as the CLI's
+    /// error line, and the batch goes on. The iterable is read in batches of
+    /// 256 records (or 8 MiB of pages), each labelled without the GIL on
+    /// `threads` threads (all cores when None; 1: the calling thread).
     #[pyo3(signature = (records, threads=None))]
     fn classify_many<'py>(
         &self,
@@ -681,7 +700,11 @@ impl Classifier {
         self.batches(py, records, threads_of(threads)?, Job::Json)
     }
 
-    /// Compact annotations of many pages, in input order.
+    /// Compact annotations of many pages (records as for classify_many), in
+    /// input order: `blocks` (start, end, role, lang; offsets in characters
+    /// of a str page, bytes of a bytes page), `body_words`, `body_langs`
+    /// (shares of body words by language, `none` left out, largest first),
+    /// `body_lang`, `model`, and with `body_text=True` the body text.
     #[pyo3(signature = (records, threads=None, body_text=false))]
     fn annotate_many<'py>(
         &self,
