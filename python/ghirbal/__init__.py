@@ -45,17 +45,23 @@ def default_classifier() -> Classifier:
 
 
 def classify_text(
-    text: str | bytes, id: str | None = None, url: str | None = None
+    text: str | bytes,
+    id: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
 ) -> dict[str, Any]:
     """:meth:`Classifier.classify_text` with the embedded model."""
-    return default_classifier().classify_text(text, id=id, url=url)
+    return default_classifier().classify_text(text, id=id, url=url, date=date)
 
 
 def classify_html(
-    html: str | bytes, id: str | None = None, url: str | None = None
+    html: str | bytes,
+    id: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
 ) -> dict[str, Any]:
     """:meth:`Classifier.classify_html` with the embedded model."""
-    return default_classifier().classify_html(html, id=id, url=url)
+    return default_classifier().classify_html(html, id=id, url=url, date=date)
 
 
 def body_text(html_or_text: str | bytes, html: bool | None = None) -> str:

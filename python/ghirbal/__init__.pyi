@@ -112,18 +112,27 @@ class Classifier:
         """The model's identity, ``name@version``, as in every record."""
 
     def classify_text(
-        self, text: str | bytes, id: str | None = None, url: str | None = None
+        self,
+        text: str | bytes,
+        id: str | None = None,
+        url: str | None = None,
+        date: str | None = None,
     ) -> Record:
         """The record ``ghirbal classify`` prints for the plain-text page ``text``.
 
         ``bytes`` are read as the CLI reads a text file (decoded, with
         offsets into the bytes); a ``str`` as the CLI reads a JSON Lines
-        ``text`` field. ``id`` defaults to ``""``.
+        ``text`` field. ``id`` defaults to ``""``; ``url`` and ``date`` (a
+        capture date, as ``WARC-Date``) go into the record as given.
         Raises :class:`InputError` on a wrong type.
         """
 
     def classify_html(
-        self, html: str | bytes, id: str | None = None, url: str | None = None
+        self,
+        html: str | bytes,
+        id: str | None = None,
+        url: str | None = None,
+        date: str | None = None,
     ) -> Record:
         """The record ``ghirbal classify`` prints for the HTML page ``html``.
 
@@ -190,10 +199,14 @@ def looks_like_html(page: str | bytes) -> bool:
 def default_classifier() -> Classifier:
     """The shared classifier with the embedded model (made on first use)."""
 
-def classify_text(text: str | bytes, id: str | None = None, url: str | None = None) -> Record:
+def classify_text(
+    text: str | bytes, id: str | None = None, url: str | None = None, date: str | None = None
+) -> Record:
     """:meth:`Classifier.classify_text` with the embedded model."""
 
-def classify_html(html: str | bytes, id: str | None = None, url: str | None = None) -> Record:
+def classify_html(
+    html: str | bytes, id: str | None = None, url: str | None = None, date: str | None = None
+) -> Record:
     """:meth:`Classifier.classify_html` with the embedded model."""
 
 def body_text(html_or_text: str | bytes, html: bool | None = None) -> str:

@@ -483,16 +483,16 @@ impl Classifier {
         page: &Bound<'py, PyAny>,
         kind: Kind,
         what: &str,
-        id: Option<&Bound<'py, PyAny>>,
-        url: Option<&Bound<'py, PyAny>>,
+        [id, url, date]: [Option<&Bound<'py, PyAny>>; 3],
     ) -> PyResult<Bound<'py, PyAny>> {
         let payload = payload_of(page, kind, what).map_err(InputError::new_err)?;
         let id = opt_str(id, "id").map_err(InputError::new_err)?;
         let url = opt_str(url, "url").map_err(InputError::new_err)?;
+        let date = opt_str(date, "date").map_err(InputError::new_err)?;
         let rec = Record {
             id: id.unwrap_or_default(),
             url,
-            date: None,
+            date,
             truncated: false,
             payload: Ok(payload),
         };
@@ -613,17 +613,19 @@ impl Classifier {
     /// The record `ghirbal classify` prints for the plain-text page `text`,
     /// as Python objects. `bytes` are read as the CLI reads a text file, a
     /// `str` as it reads a JSON Lines `text` field; `start`/`end` are byte
-    /// offsets into the input (UTF-8 for a `str`); `id` defaults to "".
+    /// offsets into the input (UTF-8 for a `str`); `id` defaults to "";
+    /// `url` and `date` (a capture date, as WARC-Date) go into the record.
     /// Raises InputError on a wrong type.
-    #[pyo3(signature = (text, id=None, url=None))]
+    #[pyo3(signature = (text, id=None, url=None, date=None))]
     fn classify_text<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyAny>,
         id: Option<&Bound<'py, PyAny>>,
         url: Option<&Bound<'py, PyAny>>,
+        date: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.classify_one(py, text, Kind::Text, "text", id, url)
+        self.classify_one(py, text, Kind::Text, "text", [id, url, date])
     }
 
     /// The record `ghirbal classify` prints for the HTML page `html`, as
@@ -631,15 +633,16 @@ impl Classifier {
     /// (charset from BOM, `<meta charset>` or the bytes); a `str` as it reads
     /// a JSON Lines `html` field (a `<meta charset>` does not re-decode it).
     /// Raises InputError on a wrong type.
-    #[pyo3(signature = (html, id=None, url=None))]
+    #[pyo3(signature = (html, id=None, url=None, date=None))]
     fn classify_html<'py>(
         &self,
         py: Python<'py>,
         html: &Bound<'py, PyAny>,
         id: Option<&Bound<'py, PyAny>>,
         url: Option<&Bound<'py, PyAny>>,
+        date: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.classify_one(py, html, Kind::Html, "html", id, url)
+        self.classify_one(py, html, Kind::Html, "html", [id, url, date])
     }
 
     /// The body blocks' text of a page, one block a line (the CLI's

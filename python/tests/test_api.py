@@ -32,6 +32,8 @@ def test_record_fields():
     assert any(x["lang"] == "en" for x in rec["blocks"])
     assert ghirbal.classify_text("")["blocks"] == []
     assert ghirbal.classify_text("")["id"] == ""
+    dated = ghirbal.classify_html("<p>x</p>", id="d", date="2025-03-06T10:00:00Z")
+    assert list(dated)[:2] == ["id", "date"] and dated["date"] == "2025-03-06T10:00:00Z"
 
 
 def test_bytes_and_str_give_the_same_labels():
@@ -156,6 +158,7 @@ def test_model_errors_name_the_file(tmp_path):
         (lambda: ghirbal.classify_html(["<p>"]), "html must be str or bytes, not list"),
         (lambda: ghirbal.classify_text("x", id=5), "id must be str or None, not int"),
         (lambda: ghirbal.classify_text("x", url=b"u"), "url must be str or None, not bytes"),
+        (lambda: ghirbal.classify_html("x", date=20250101), "date must be str or None, not int"),
         (lambda: ghirbal.classify_text("\ud800"), "text is not valid Unicode"),
         (lambda: ghirbal.body_text(1.5), "html_or_text must be str or bytes, not float"),
         (lambda: ghirbal.body_text("x", html="yes"), "html must be True, False or None"),

@@ -53,7 +53,12 @@ def test_html_bytes_equal_cli_file(cli, page_files):
 def test_str_pages_equal_cli_jsonl(cli, tmp_path):
     recs = [{"id": rel, "text": read_page(rel).decode()} for rel in TEXT_PAGES]
     recs += [
-        {"id": rel, "url": f"https://example.org/{k}", "html": read_page(rel).decode()}
+        {
+            "id": rel,
+            "url": f"https://example.org/{k}",
+            "date": f"2025-01-0{k + 1}T00:00:00Z",
+            "html": read_page(rel).decode(),
+        }
         for k, rel in enumerate(HTML_PAGES)
     ]
     f = tmp_path / "pages.jsonl"
@@ -63,7 +68,7 @@ def test_str_pages_equal_cli_jsonl(cli, tmp_path):
         if "text" in r:
             got = ghirbal.classify_text(r["text"], id=r["id"])
         else:
-            got = ghirbal.classify_html(r["html"], id=r["id"], url=r["url"])
+            got = ghirbal.classify_html(r["html"], id=r["id"], url=r["url"], date=r["date"])
         assert_same_record(got, w)
     # The same records in one batch, on two threads, keep their order.
     for got, w in zip(ghirbal.classify_many(recs, threads=2), want, strict=True):
