@@ -44,12 +44,14 @@ class Block(TypedDict):
 class Record(TypedDict):
     """The JSON record of ``ghirbal classify`` as Python objects.
 
-    ``lossy`` and ``truncated`` appear only when true; ``url`` and ``date``
-    only when known. Fields the command line adds later appear here too.
+    ``lossy`` and ``truncated`` appear only when true; ``url``, ``title``
+    and ``date`` only when known. Fields the command line adds later appear
+    here too.
     """
 
     id: str
     url: NotRequired[str]
+    title: NotRequired[str]
     date: NotRequired[str]
     blocks: list[Block]
     model: str
@@ -96,7 +98,8 @@ InputRecord = dict[str, Any] | str | bytes
 class Classifier:
     """Labels pages with one model: the embedded one, or one read from a file.
 
-    Thread-safe; every call releases the GIL while it labels.
+    Thread-safe; every call releases the GIL while it labels. Pickles as the
+    path of its model file, which is read again where it is unpickled.
     """
 
     def __init__(self, model: str | PathLike[str] | None = None) -> None:
@@ -106,6 +109,9 @@ class Classifier:
         Raises :class:`ModelError` (naming the file) when the file cannot be
         read or is not a ghirbal model.
         """
+
+    def __reduce__(self) -> tuple[type[Classifier], tuple[str | None]]:
+        """Pickles as its model file's path (None: the embedded model)."""
 
     @property
     def model(self) -> str:

@@ -458,11 +458,14 @@ fn run_one(
 
 /// Labels pages with one model: the embedded model, or one read from a file.
 ///
-/// Thread-safe; every call releases the GIL while it labels.
+/// Thread-safe; every call releases the GIL while it labels. Pickles as the
+/// path of its model file, read again where it is unpickled.
 #[pyclass(frozen, module = "ghirbal")]
 struct Classifier {
     model: Cow<'static, Model>,
     identity: String,
+    /// The model file, `None` for the embedded model: what a pickle keeps.
+    path: Option<PathBuf>,
 }
 
 impl Classifier {
@@ -575,6 +578,7 @@ impl Classifier {
     #[new]
     #[pyo3(signature = (model=None))]
     fn new(model: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let mut file = None;
         let model = match model {
             Some(m) if !m.is_none() => {
                 let path: PathBuf = m.extract().map_err(|_| {
@@ -590,6 +594,7 @@ impl Classifier {
                         e => format!("cannot load model {}: {e}", path.display()),
                     })
                 })?;
+                file = Some(path);
                 Cow::Owned(m)
             }
             _ => Cow::Borrowed(ghirbal::default_model().map_err(|e| {
@@ -597,7 +602,18 @@ impl Classifier {
             })?),
         };
         let identity = model.identity();
-        Ok(Classifier { model, identity })
+        Ok(Classifier {
+            model,
+            identity,
+            path: file,
+        })
+    }
+
+    /// Pickled as the path of its model file (None: the embedded model).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> (Bound<'py, pyo3::types::PyType>, (Option<PathBuf>,)) {
+        (slf.get_type(), (slf.get().path.clone(),))
     }
 
     /// The model's identity, `name@version`, as in every record's `model` field.

@@ -215,6 +215,18 @@ def test_hostile_pages_do_not_crash():
     assert ghirbal.classify_text(b"\xff\xfeA\x00")["blocks"] is not None
 
 
+def test_classifiers_pickle_as_their_model_path(tmp_path):
+    import pickle
+
+    c = pickle.loads(pickle.dumps(ghirbal.Classifier()))
+    assert c.classify_text(WIRE) == ghirbal.classify_text(WIRE)
+    copy = tmp_path / "copy.json"
+    copy.write_text((REPO / "models" / "default.json").read_text())
+    c = pickle.loads(pickle.dumps(ghirbal.Classifier(copy)))
+    assert c.model == ghirbal.Classifier().model
+    assert c.__reduce__()[1] == (copy,)
+
+
 def test_module_functions_share_one_classifier():
     assert ghirbal.default_classifier() is ghirbal.default_classifier()
     assert repr(ghirbal.default_classifier()).startswith("ghirbal.Classifier(model=")
