@@ -200,6 +200,38 @@ def test_threads_share_a_classifier():
     assert got == [want] * 4
 
 
+def test_labelling_releases_the_gil():
+    # A Python thread notes the time as it runs; it can run in the middle of
+    # a call only if the call has released the GIL (Rust code holding it
+    # never yields it).
+    import time
+
+    seen, stop = [], threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            seen.append(time.perf_counter())
+            time.sleep(0)
+
+    pages = [{"html": ARTICLE}] * 20
+    t = threading.Thread(target=ticker)
+    t.start()
+    try:
+        for call in (
+            lambda: ghirbal.classify_many(pages, threads=1),
+            lambda: ghirbal.default_classifier().annotate_many(pages, threads=2),
+            lambda: ghirbal.body_text(ARTICLE * 10, html=True),
+        ):
+            t0 = time.perf_counter()
+            call()
+            t1 = time.perf_counter()
+            middle = [x for x in seen if t0 + (t1 - t0) / 4 < x < t1 - (t1 - t0) / 4]
+            assert middle, f"no Python thread ran during {t1 - t0:.2f} s"
+    finally:
+        stop.set()
+        t.join()
+
+
 def test_hostile_pages_do_not_crash():
     pages = [
         b"\x00\xff\xfe" * 1000,
