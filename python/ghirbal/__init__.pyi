@@ -2,11 +2,26 @@
 
 from collections.abc import Iterable
 from os import PathLike
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, final
 
 from typing_extensions import NotRequired
 
+__all__ = [
+    "Classifier",
+    "InputError",
+    "ModelError",
+    "__version__",
+    "body_text",
+    "classify_html",
+    "classify_many",
+    "classify_text",
+    "default_classifier",
+    "looks_like_html",
+]
+
 __version__: str
+
+# Types of the records (for annotations only: not importable at run time).
 
 Role = Literal["body", "chrome", "nav", "legal", "ad"]
 Lang = Literal["ar", "en", "mixed", "other", "none"]
@@ -95,6 +110,7 @@ class InputError(ValueError):
 
 InputRecord = dict[str, Any] | str | bytes
 
+@final
 class Classifier:
     """Labels pages with one model: the embedded one, or one read from a file.
 
@@ -102,7 +118,7 @@ class Classifier:
     path of its model file, which is read again where it is unpickled.
     """
 
-    def __init__(self, model: str | PathLike[str] | None = None) -> None:
+    def __new__(cls, model: str | PathLike[str] | None = None) -> Classifier:
         """A classifier with the model in the file ``model``, or with the
         embedded model when ``model`` is None.
 

@@ -34,7 +34,7 @@ Requires datatrove: ``pip install "ghirbal[datatrove]"``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
@@ -84,10 +84,12 @@ class _Labeller:
         return rec
 
     def annotate(self, docs: list[Document], body_text: bool) -> list[dict[str, Any]]:
-        out = self.classifier().annotate_many(
+        found = self.classifier().annotate_many(
             [self.record(d) for d in docs], threads=self.threads, body_text=body_text
         )
+        out = [cast(dict[str, Any], a) for a in found]
         for a in out:
+            # The document has its own id and url.
             a.pop("id", None)
             a.pop("url", None)
         return out
