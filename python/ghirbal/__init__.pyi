@@ -191,7 +191,9 @@ class Classifier:
         The iterable is read in batches of 256 records (fewer when they hold
         8 MiB of pages); each batch is labelled without the GIL on
         ``threads`` threads (all cores when None; 1 runs on the calling
-        thread).
+        thread). The results are one list: for a stream larger than memory,
+        call it on successive slices (giving ids, since positions count from
+        0 in each call).
         """
 
     def annotate_many(
