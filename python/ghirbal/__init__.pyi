@@ -166,8 +166,9 @@ class Classifier:
         """
 
     def body_text(self, html_or_text: str | bytes, html: bool | None = None) -> str:
-        """The text of the page's body blocks, one block a line (the CLI's
-        ``--format text`` without the blank line that ends a page there).
+        """The text of the page's body blocks, one block a line (the text the
+        CLI's ``--format text`` prints for the page, without the lines it puts
+        around it).
 
         ``html=None`` decides from the first bytes, as the CLI's ``auto``
         input format does (``<!doctype html``, ``<html``, ``<p`` … after white

@@ -273,13 +273,17 @@ fn json_of(model: &str, rec: &Record, labelled: &Labelled) -> String {
     }
 }
 
-/// The body blocks' text, one block a line: `--format text` less the blank
-/// line that ends each page there.
+/// The body blocks' text, one block a line (what `--format text` prints of
+/// a page, without the lines it puts around it).
 fn body_of(page: &Page, labels: &[BlockLabel]) -> String {
-    let mut s = output::body_text(page, labels);
-    s.pop();
-    if s.ends_with('\n') {
-        s.pop();
+    let mut s = String::new();
+    for ((_, text), l) in page.iter().zip(labels) {
+        if l.role == Role::Body {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(text);
+        }
     }
     s
 }
@@ -661,8 +665,8 @@ impl Classifier {
         self.classify_one(py, html, Kind::Html, "html", [id, url, date])
     }
 
-    /// The body blocks' text of a page, one block a line (the CLI's
-    /// `--format text` less the blank line that ends a page there).
+    /// The body blocks' text of a page, one block a line (the text the
+    /// CLI's `--format text` prints for the page).
     /// `html=None` tells HTML from plain text by the first bytes, as the
     /// CLI's `auto` input format does (see `looks_like_html`).
     #[pyo3(signature = (html_or_text, html=None))]
