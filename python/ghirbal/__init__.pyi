@@ -41,8 +41,10 @@ class Span(TypedDict):
 class Block(TypedDict):
     """One block of a record, as ``ghirbal classify`` writes it.
 
-    ``start`` and ``end`` are byte offsets into the input as given (its
-    UTF-8 encoding for a ``str``): for HTML, into the HTML source.
+    ``start`` and ``end`` are byte offsets, as in the CLI's records: for a
+    plain-text page, into the input (the UTF-8 encoding of a ``str``); for an
+    HTML page, into its extracted text (the blocks' UTF-8 text joined by
+    newlines). Spans' offsets likewise.
     """
 
     start: int
@@ -81,8 +83,9 @@ class ErrorRecord(TypedDict):
     error: str
 
 class AnnotatedBlock(TypedDict):
-    """A block of an annotation: offsets in characters of a ``str`` input
-    (bytes of a ``bytes`` input)."""
+    """A block of an annotation: offsets in characters of the page's text
+    (a plain-text page's own text; an HTML page's extracted text, its blocks
+    joined by newlines)."""
 
     start: int
     end: int
@@ -212,8 +215,10 @@ class Classifier:
         main language ``body_lang``; with ``body_text=True`` also the body
         text as :meth:`body_text` gives it.
 
-        Offsets are in characters of a ``str`` page (so ``text[start:end]``
-        is the block's source), in bytes of a ``bytes`` page.
+        Offsets are characters of the page's text: for a plain-text ``str``
+        page, ``text[start:end]`` is the block; for an HTML page, they index
+        its extracted text (the blocks joined by newlines, which is
+        ``body_text`` when every block is body).
         """
 
 def looks_like_html(page: str | bytes) -> bool:

@@ -19,8 +19,10 @@ gives plain text.
      "body_langs": {"ar": 0.7, "en": 0.3},   # shares of body words, largest first
      "model": "default@2"}
 
-``start``/``end`` are character offsets into ``doc.text`` as it was read
-(before ``keep="body"`` replaced it). A document that cannot be classified
+``start``/``end`` are character offsets: into ``doc.text`` as it was read
+(before ``keep="body"`` replaced it) for a plain-text document; for an HTML
+document, into the text ghirbal extracted from it (its blocks joined by
+newlines). A document that cannot be classified
 gets ``{"error": "..."}`` instead and is counted in the ``ghirbal_error``
 stat.
 

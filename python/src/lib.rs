@@ -158,10 +158,9 @@ fn id_of(obj: Option<Bound<'_, PyAny>>, fallback: usize) -> Result<String, Strin
     }
 }
 
-/// A batch record: what it holds, and its text when it came as `str` (for
-/// offsets in characters). A record that cannot be read is a record with an
-/// error, as in the CLI.
-fn record_of(obj: &Bound<'_, PyAny>, index: usize, keep_text: bool) -> (Record, Option<String>) {
+/// A batch record as the CLI's readers would make it; one that cannot be
+/// read is a record with an error, as in the CLI.
+fn record_of(obj: &Bound<'_, PyAny>, index: usize) -> Record {
     let mut rec = Record {
         id: index.to_string(),
         url: None,
@@ -176,15 +175,14 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize, keep_text: bool) -> (Record, 
                 type_name(obj)
             )
         });
-        let text = keep_text.then(|| obj.cast::<PyString>().ok()).flatten();
-        return (rec, text.and_then(|s| s.to_str().ok().map(str::to_owned)));
+        return rec;
     };
     let field = |k: &str| d.get_item(k).ok().flatten();
     match id_of(field("id"), index) {
         Ok(id) => rec.id = id,
         Err(e) => {
             rec.payload = Err(e);
-            return (rec, None);
+            return rec;
         }
     }
     let meta = opt_str(field("url").as_ref(), "\"url\"").and_then(|u| {
@@ -195,7 +193,7 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize, keep_text: bool) -> (Record, 
         Ok((u, d)) => (rec.url, rec.date) = (u, d),
         Err(e) => {
             rec.payload = Err(e);
-            return (rec, None);
+            return rec;
         }
     }
     let present = |o: &Option<Bound<'_, PyAny>>| o.as_ref().is_some_and(|v| !v.is_none());
@@ -205,23 +203,15 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize, keep_text: bool) -> (Record, 
         (false, true) => (html, Kind::Html, "\"html\""),
         (true, true) => {
             rec.payload = Err("record has both \"text\" and \"html\" fields".into());
-            return (rec, None);
+            return rec;
         }
         (false, false) => {
             rec.payload = Err("record has no \"text\" or \"html\" field".into());
-            return (rec, None);
+            return rec;
         }
     };
-    let page = page.expect("present");
-    let kept = keep_text
-        .then(|| {
-            page.cast::<PyString>()
-                .ok()
-                .and_then(|s| s.to_str().ok().map(str::to_owned))
-        })
-        .flatten();
-    rec.payload = payload_of(&page, kind, name);
-    (rec, kept)
+    rec.payload = payload_of(&page.expect("present"), kind, name);
+    rec
 }
 
 /// A labelled page, or why its record could not be labelled.
@@ -290,7 +280,7 @@ fn body_of(page: &Page, labels: &[BlockLabel]) -> String {
 
 /// What a pipeline keeps of a labelled page.
 struct Annotation {
-    /// Start, end (characters of a `str` input, else bytes), role, language.
+    /// Start, end (characters of the page's text), role, language.
     blocks: Vec<(usize, usize, Role, Lang)>,
     body_words: usize,
     /// Body words by language, in [`Lang::ALL`] order.
@@ -299,10 +289,13 @@ struct Annotation {
     truncated: bool,
 }
 
-/// Count the body words of `page` by language: a block's words count for its
-/// language, a mixed block's for the language of the span each word is in
-/// (words outside its spans count for none).
-fn annotate(page: &Page, labels: &[BlockLabel], text: Option<&str>, body: bool) -> Annotation {
+/// What a pipeline keeps of a labelled page: each block's offsets, as
+/// characters of the page's text (a text page's own text, decoded; an HTML
+/// page's extracted text, its blocks joined by newlines), and the body words
+/// by language: a block's words count for its language, a mixed block's for
+/// the language of the span each word is in (words outside its spans count
+/// for none).
+fn annotate(page: &Page, labels: &[BlockLabel], body: bool) -> Annotation {
     let mut a = Annotation {
         blocks: Vec::with_capacity(labels.len()),
         body_words: 0,
@@ -310,10 +303,11 @@ fn annotate(page: &Page, labels: &[BlockLabel], text: Option<&str>, body: bool) 
         body: body.then(|| body_of(page, labels)),
         truncated: page.truncated,
     };
+    // Byte offsets into the page's text, to be made character offsets.
     let mut offsets = Vec::with_capacity(2 * labels.len());
     for ((b, t), l) in page.iter().zip(labels) {
-        offsets.push(page.offsets.original(b.start));
-        offsets.push(page.offsets.original(b.end));
+        offsets.push(b.start);
+        offsets.push(b.end);
         if l.role != Role::Body {
             continue;
         }
@@ -333,9 +327,7 @@ fn annotate(page: &Page, labels: &[BlockLabel], text: Option<&str>, body: bool) 
         }
         a.lang_words[Lang::None.index()] += words.saturating_sub(in_spans);
     }
-    if let Some(t) = text {
-        offsets = char_offsets(t, &offsets);
-    }
+    let offsets = char_offsets(&page.text, &offsets);
     for (k, l) in labels.iter().enumerate() {
         a.blocks
             .push((offsets[2 * k], offsets[2 * k + 1], l.role, l.lang.lang));
@@ -443,18 +435,12 @@ enum Done {
     Annotation(Result<Annotation, String>),
 }
 
-fn run_one(
-    c: &mut ghirbal::Classifier,
-    model: &str,
-    job: Job,
-    rec: Record,
-    text: Option<&str>,
-) -> (Record, Done) {
+fn run_one(c: &mut ghirbal::Classifier, model: &str, job: Job, rec: Record) -> (Record, Done) {
     let (rec, labelled) = label(c, rec);
     let done = match job {
         Job::Json => Done::Json(json_of(model, &rec, &labelled)),
         Job::Annotate { body } => {
-            Done::Annotation(labelled.map(|(page, labels)| annotate(&page, &labels, text, body)))
+            Done::Annotation(labelled.map(|(page, labels)| annotate(&page, &labels, body)))
         }
     };
     (rec, done)
@@ -532,7 +518,6 @@ impl Classifier {
                 type_name(records)
             ))
         })?;
-        let keep_text = matches!(job, Job::Annotate { .. });
         let out = PyList::empty(py);
         let mut iter = iter.enumerate().peekable();
         while iter.peek().is_some() {
@@ -540,15 +525,13 @@ impl Classifier {
             let mut bytes = 0;
             while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
                 let Some((i, r)) = iter.next() else { break };
-                let (rec, text) = record_of(&r?, i, keep_text);
+                let rec = record_of(&r?, i);
                 bytes += rec.payload.as_ref().map_or(0, Payload::len);
-                batch.push((rec, text));
+                batch.push(rec);
             }
             let (model, identity) = (&*self.model, self.identity.as_str());
             let done: Vec<(Record, Done)> = py.detach(|| {
-                let one = |c: &mut ghirbal::Classifier, (r, t): (Record, Option<String>)| {
-                    run_one(c, identity, job, r, t.as_deref())
-                };
+                let one = |c: &mut ghirbal::Classifier, r: Record| run_one(c, identity, job, r);
                 match &pool {
                     None => {
                         let mut c = ghirbal::Classifier::new(model);
@@ -633,7 +616,7 @@ impl Classifier {
     /// The record `ghirbal classify` prints for the plain-text page `text`,
     /// as Python objects. `bytes` are read as the CLI reads a text file, a
     /// `str` as it reads a JSON Lines `text` field; `start`/`end` are byte
-    /// offsets into the input (UTF-8 for a `str`); `id` defaults to "";
+    /// offsets into the input (its UTF-8 for a `str`); `id` defaults to "";
     /// `url` and `date` (a capture date, as WARC-Date) go into the record.
     /// Raises InputError on a wrong type.
     #[pyo3(signature = (text, id=None, url=None, date=None))]
@@ -652,6 +635,8 @@ impl Classifier {
     /// Python objects. `bytes` are read as the CLI reads an HTML file
     /// (charset from BOM, `<meta charset>` or the bytes); a `str` as it reads
     /// a JSON Lines `html` field (a `<meta charset>` does not re-decode it).
+    /// `start`/`end` are byte offsets into the page's extracted text (its
+    /// blocks' UTF-8 text joined by newlines), as in the CLI's records.
     /// Raises InputError on a wrong type.
     #[pyo3(signature = (html, id=None, url=None, date=None))]
     fn classify_html<'py>(
@@ -725,7 +710,8 @@ impl Classifier {
 
     /// Compact annotations of many pages (records as for classify_many), in
     /// input order: `blocks` (start, end, role, lang; offsets in characters
-    /// of a str page, bytes of a bytes page), `body_words`, `body_langs`
+    /// of the page's text: a text page's own, an HTML page's extracted text,
+    /// its blocks joined by newlines), `body_words`, `body_langs`
     /// (shares of body words by language, `none` left out, largest first),
     /// `body_lang`, `model`, and with `body_text=True` the body text.
     #[pyo3(signature = (records, threads=None, body_text=false))]

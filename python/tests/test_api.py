@@ -123,8 +123,17 @@ def test_annotate_many_offsets_words_and_mix():
     assert abs(sum(a["body_langs"].values()) - 1) < 1e-3
     assert a["body_lang"] == max(a["body_langs"], key=a["body_langs"].get)
     assert list(a["body_langs"].values()) == sorted(a["body_langs"].values(), reverse=True)
+    # Bytes: characters of the decoded text.
+    (b,) = ghirbal.default_classifier().annotate_many([{"text": WIRE}])
+    assert b["blocks"] == a["blocks"]
+    # HTML: characters of the extracted text, the blocks joined by newlines.
     (h,) = ghirbal.default_classifier().annotate_many([ARTICLE.decode()])
     assert h["body_lang"] == "ar" and h["body_words"] > 100 and "body_text" not in h
+    rec = ghirbal.classify_html(ARTICLE)
+    page_text = "\n".join(b["text"] for b in rec["blocks"])
+    assert len(h["blocks"]) == len(rec["blocks"])
+    for b, r in zip(h["blocks"], rec["blocks"]):
+        assert page_text[b["start"] : b["end"]] == r["text"]
     (e,) = ghirbal.default_classifier().annotate_many([{"id": "x"}])
     assert "error" in e
 
