@@ -74,7 +74,7 @@ class _Labeller:
             self._classifier = Classifier(self.model) if self.model else default_classifier()
         return self._classifier
 
-    def record(self, doc: Document) -> dict[str, Any] | str:
+    def record(self, doc: Document) -> dict[str, Any]:
         url = doc.metadata.get("url")
         rec: dict[str, Any] = {"id": str(doc.id)}
         if isinstance(url, str):
