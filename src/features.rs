@@ -13,7 +13,7 @@ use crate::chars;
 use crate::label::{Lang, Role};
 use crate::lang::{LangInfo, Script};
 use crate::normalize::{fold_into, NORMALIZATION};
-use crate::page::Page;
+use crate::page::{Page, ANCESTORS, NO_ANCESTOR};
 use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 7;
+pub const FEATURE_SET: u32 = 8;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +70,19 @@ pub struct FeatureConfig {
     /// ancestors ([`Extractor::rows`]); off, those columns stay zero.
     #[serde(default)]
     pub prose_shares: bool,
+    /// Pass two also sees the container context of HTML blocks
+    /// ([`CONTAINER_COLS`]): pass one's roles of the other blocks under each
+    /// of the block's nearest ancestors, the share of the page's body under
+    /// them, and whether the block is in the page's main container.
+    #[serde(default)]
+    pub container_context: bool,
+    /// With augmentation, the language and script features
+    /// ([`LANGUAGE_FEATURES`]) enter only the shared copy: what a block's
+    /// language says of its role must hold for both kinds, so that the
+    /// few Arabic HTML pages (a shop's policy pages, say) cannot teach that
+    /// Arabic in HTML is `legal`.
+    #[serde(default)]
+    pub shared_language: bool,
 }
 
 impl Default for FeatureConfig {
@@ -87,6 +100,8 @@ impl Default for FeatureConfig {
             markup_hash_scale: 0.3,
             page_norm: true,
             prose_shares: false,
+            container_context: true,
+            shared_language: false,
         }
     }
 }
@@ -183,7 +198,57 @@ pub const OWN: &[&str] = &[
     "max_prose_share",
     "container_score",
     "kind_bias",
+    "cls_comment",
+    "cls_nav",
+    "cls_header",
+    "cls_footer",
+    "cls_sidebar",
+    "cls_related",
+    "cls_share",
+    "cls_ad",
+    "cls_legal",
+    "cls_author",
+    "cls_content",
 ];
+
+/// Language and script features, which [`FeatureConfig::shared_language`]
+/// keeps out of the per-kind copies (the neighbours' copies of them too).
+pub const LANGUAGE_FEATURES: &[&str] = &[
+    "arabic_share",
+    "latin_share",
+    "lang_ar",
+    "lang_en",
+    "lang_mixed",
+    "lang_other",
+    "lang_none",
+    "lang_is_page_majority",
+    "page_arabic_share",
+    "lang_confidence",
+    "dir_mixed",
+];
+
+/// Columns of the dense block (own and neighbours) that are
+/// [`LANGUAGE_FEATURES`].
+const fn language_columns() -> [bool; OWN.len() + 2 * (NEIGHBOUR.len() + 1)] {
+    let mut m = [false; OWN.len() + 2 * (NEIGHBOUR.len() + 1)];
+    let mut i = 0;
+    while i < LANGUAGE_FEATURES.len() {
+        m[own_index(LANGUAGE_FEATURES[i])] = true;
+        let mut k = 0;
+        while k < NEIGHBOUR.len() {
+            if str_eq(NEIGHBOUR[k], LANGUAGE_FEATURES[i]) {
+                m[OWN.len() + k] = true;
+                m[OWN.len() + NEIGHBOUR.len() + 1 + k] = true;
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    m
+}
+
+/// [`language_columns`], computed once.
+static LANGUAGE_COLUMNS: [bool; OWN.len() + 2 * (NEIGHBOUR.len() + 1)] = language_columns();
 
 /// Dense features of a neighbour, copied into the block's row.
 const NEIGHBOUR: &[&str] = &[
@@ -226,6 +291,110 @@ pub const CONTEXT_PROBS: usize = 8 * Role::COUNT;
 
 /// Blocks in the one-sided windows of the context probabilities.
 const SIDE_WINDOW: usize = 5;
+
+/// Columns of the container context of pass two (with
+/// [`FeatureConfig::container_context`]), after [`CONTEXT_PROBS`]: for each
+/// of a block's [`ANCESTORS`] nearest ancestors, the mean pass-one role
+/// probabilities of the *other* blocks under it (weighted by words), and the
+/// share of the page's body mass (words × P(body), other blocks) under it;
+/// then whether the block is under the page's main container, the element
+/// that Readability would pick: the most body mass in its children, plus
+/// half of that in its grandchildren. A paragraph among body paragraphs is
+/// body whatever its own words; a comment thread or a teaser grid has
+/// containers of its own.
+pub const CONTAINER_COLS: usize = ANCESTORS * (Role::COUNT + 1) + 1;
+
+/// Where an HTML block sits, for the container context: its nearest
+/// ancestors (as in [`crate::page::Structure::ancestors`]) and its weight
+/// (1 + words).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    pub ancestors: [u32; ANCESTORS],
+    pub weight: f32,
+}
+
+/// The [`Place`] of every block of an HTML page; empty for a page without
+/// structure (text pages), which then has no container context.
+pub fn places(page: &Page) -> Vec<Place> {
+    if page.blocks.iter().all(|b| b.structure.is_none()) {
+        return Vec::new();
+    }
+    page.iter()
+        .map(|(b, text)| Place {
+            ancestors: b
+                .structure
+                .as_deref()
+                .map_or([NO_ANCESTOR; ANCESTORS], |s| s.ancestors),
+            weight: 1.0 + text.split_whitespace().count() as f32,
+        })
+        .collect()
+}
+
+/// The container context of every block ([`CONTAINER_COLS`] values each),
+/// from pass one's probabilities.
+fn container_context(probs: &[[f32; Role::COUNT]], places: &[Place]) -> Vec<[f32; CONTAINER_COLS]> {
+    const BODY: usize = Role::Body as usize;
+    // (weighted role sums, weight) under each element; candidate scores.
+    let mut under: HashMap<u32, ([f32; Role::COUNT], f32)> = HashMap::new();
+    let mut candidate: HashMap<u32, f32> = HashMap::new();
+    let mut body_mass = 0.0f32;
+    for (p, pl) in probs.iter().zip(places) {
+        let w = pl.weight;
+        body_mass += w * p[BODY];
+        for (k, &a) in pl.ancestors.iter().enumerate() {
+            if a == NO_ANCESTOR {
+                break;
+            }
+            let e = under.entry(a).or_insert(([0.0; Role::COUNT], 0.0));
+            for r in 0..Role::COUNT {
+                e.0[r] += w * p[r];
+            }
+            e.1 += w;
+            if k < 2 {
+                *candidate.entry(a).or_default() += w * p[BODY] * if k == 0 { 1.0 } else { 0.5 };
+            }
+        }
+    }
+    // The main container; ties go to the lowest element number, so the
+    // choice does not depend on the map's order.
+    let main = candidate
+        .iter()
+        .fold(None::<(u32, f32)>, |best, (&a, &s)| match best {
+            Some((b, t)) if t > s || (t == s && b < a) => Some((b, t)),
+            _ => Some((a, s)),
+        })
+        .filter(|&(_, s)| s > 0.0)
+        .map(|(a, _)| a);
+    probs
+        .iter()
+        .zip(places)
+        .map(|(p, pl)| {
+            let mut out = [0.0f32; CONTAINER_COLS];
+            let w = pl.weight;
+            for (k, &a) in pl.ancestors.iter().enumerate() {
+                if a == NO_ANCESTOR {
+                    break;
+                }
+                let (sums, total) = under[&a];
+                let others = total - w;
+                if others > 1e-3 {
+                    for r in 0..Role::COUNT {
+                        out[k * Role::COUNT + r] = ((sums[r] - w * p[r]) / others).clamp(0.0, 1.0);
+                    }
+                }
+                let rest = body_mass - w * p[BODY];
+                if rest > 1e-3 {
+                    out[ANCESTORS * Role::COUNT + k] =
+                        ((sums[BODY] - w * p[BODY]) / rest).clamp(0.0, 1.0);
+                }
+            }
+            if main.is_some_and(|m| pl.ancestors.contains(&m)) {
+                out[CONTAINER_COLS - 1] = 1.0;
+            }
+            out
+        })
+        .collect()
+}
 
 /// Column of a named dense feature; used in `const` blocks, so a misspelt
 /// name fails the build.
@@ -298,7 +467,13 @@ impl FeatureConfig {
             hash_base,
             hash_size,
             pass1,
-            pass2: pass1 + CONTEXT_PROBS,
+            pass2: pass1
+                + CONTEXT_PROBS
+                + if self.container_context {
+                    CONTAINER_COLS
+                } else {
+                    0
+                },
         }
     }
 }
@@ -873,6 +1048,11 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
         col!("container_text_density"),
         s.container_text_density.clamp(0.0, 1.0),
     );
+    for t in &s.class_tokens {
+        if let Some(c) = class_keyword(t) {
+            set(c, 1.0);
+        }
+    }
     if let Some(lm) = s.landmark.as_deref() {
         let c = match lm {
             "nav" => Some(col!("lm_nav")),
@@ -890,6 +1070,38 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
     }
 }
 
+/// The column of a `class`/`id` token that names what a container is, as
+/// sites of every language name them (the words Readability and
+/// trafilatura look for): comments, menus, headers, footers, sidebars,
+/// related or popular lists, share bars, ads, legal notices, author boxes,
+/// the content itself. One dense column per kind, so that the evidence is
+/// the same on every site, where a hashed class token is one site's word.
+fn class_keyword(token: &str) -> Option<usize> {
+    Some(match token {
+        "comment" | "comments" | "reply" | "replies" | "respond" | "discussion" | "disqus"
+        | "commentlist" => col!("cls_comment"),
+        "nav" | "navbar" | "navigation" | "menu" | "submenu" | "breadcrumb" | "breadcrumbs"
+        | "pagination" | "pager" | "crumbs" => col!("cls_nav"),
+        "header" | "masthead" | "topbar" | "banner" => col!("cls_header"),
+        "footer" | "foot" | "colophon" | "copyright" => col!("cls_footer"),
+        "sidebar" | "aside" | "widget" | "widgets" | "rail" | "secondary" => col!("cls_sidebar"),
+        "related" | "recommended" | "recommendations" | "popular" | "trending" | "similar"
+        | "latest" | "recent" | "teaser" | "teasers" | "more" => col!("cls_related"),
+        "share" | "sharing" | "social" | "follow" | "addthis" | "sharethis" => col!("cls_share"),
+        "ad" | "ads" | "adv" | "advert" | "advertisement" | "adsbygoogle" | "sponsor"
+        | "sponsored" | "promo" | "promoted" | "taboola" | "outbrain" | "dfp" | "gpt" => {
+            col!("cls_ad")
+        }
+        "cookie" | "cookies" | "consent" | "gdpr" | "privacy" | "legal" | "disclaimer" => {
+            col!("cls_legal")
+        }
+        "author" | "byline" | "bio" | "avatar" | "profile" => col!("cls_author"),
+        "content" | "article" | "post" | "entry" | "story" | "body" | "main" | "text" | "prose"
+        | "blog" => col!("cls_content"),
+        _ => return None,
+    })
+}
+
 /// Multiply hashed entries' values by `s` (nothing to do at 1).
 fn scale(entries: &mut [(u32, f32)], s: f32) {
     if s != 1.0 {
@@ -899,8 +1111,10 @@ fn scale(entries: &mut [(u32, f32)], s: f32) {
     }
 }
 
-/// Landmark columns, centred on the page by [`normalise_page`].
-const LANDMARKS: [usize; 7] = [
+/// Landmark and class-keyword columns, centred on the page by
+/// [`normalise_page`] (a `content` class that wraps the whole page says
+/// nothing of any block).
+const LANDMARKS: [usize; 18] = [
     col!("lm_nav"),
     col!("lm_header"),
     col!("lm_footer"),
@@ -908,6 +1122,17 @@ const LANDMARKS: [usize; 7] = [
     col!("lm_main"),
     col!("lm_article"),
     col!("lm_form"),
+    col!("cls_comment"),
+    col!("cls_nav"),
+    col!("cls_header"),
+    col!("cls_footer"),
+    col!("cls_sidebar"),
+    col!("cls_related"),
+    col!("cls_share"),
+    col!("cls_ad"),
+    col!("cls_legal"),
+    col!("cls_author"),
+    col!("cls_content"),
 ];
 
 /// Share of a page's text above which a `<form>` is the page's wrapper
@@ -1178,7 +1403,9 @@ impl Extractor {
             if layout.dense_copies == 3 {
                 for k in 0..row.entries.len() {
                     let (c, v) = row.entries[k];
-                    row.entries.push((c + kind_offset, v));
+                    if !(cfg.shared_language && LANGUAGE_COLUMNS[c as usize]) {
+                        row.entries.push((c + kind_offset, v));
+                    }
                 }
             }
             row.entries.extend_from_slice(hashed);
@@ -1230,7 +1457,6 @@ impl Extractor {
     /// most of it, a sidebar or a footer little, whatever its tags and class
     /// names (the idea of Readability's container scores, as features).
     fn prose_shares(&mut self, page: &Page, facts: &mut [Facts]) {
-        use crate::page::{ANCESTORS, NO_ANCESTOR};
         let prose = |f: &Facts| {
             if f.words >= 10 && f.dense[col!("link_density")] < 0.3 {
                 f.chars as f32
@@ -1447,10 +1673,25 @@ pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout
 pub struct PageProbs<'a> {
     probs: &'a [[f32; Role::COUNT]],
     mean: [f32; Role::COUNT],
+    /// Each block's container context, when the configuration has it and
+    /// the page has structure; else empty.
+    container: Vec<[f32; CONTAINER_COLS]>,
 }
 
 impl<'a> PageProbs<'a> {
+    /// A page's context without container context (text pages, or a
+    /// configuration without it).
     pub fn new(probs: &'a [[f32; Role::COUNT]]) -> PageProbs<'a> {
+        PageProbs::with_places(probs, &[], false)
+    }
+
+    /// A page's context; with `container`, and `places` of every block
+    /// (see [`places`]), the container context too.
+    pub fn with_places(
+        probs: &'a [[f32; Role::COUNT]],
+        places: &[Place],
+        container: bool,
+    ) -> PageProbs<'a> {
         let mut page = [0.0f32; Role::COUNT];
         for p in probs {
             for k in 0..Role::COUNT {
@@ -1461,6 +1702,11 @@ impl<'a> PageProbs<'a> {
         PageProbs {
             probs,
             mean: page.map(|v| v / n),
+            container: if container && places.len() == probs.len() {
+                container_context(probs, places)
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -1521,6 +1767,11 @@ pub fn for_each_context(ctx: &PageProbs, i: usize, layout: &Layout, mut f: impl 
     if i + 1 < n {
         for (k, v) in side(i + 1..(i + 1 + SIDE_WINDOW).min(n)).iter().enumerate() {
             push(base + 7 * Role::COUNT + k, *v);
+        }
+    }
+    if let Some(c) = ctx.container.get(i) {
+        for (k, &v) in c.iter().enumerate() {
+            push(base + CONTEXT_PROBS + k, v);
         }
     }
 }
@@ -1621,5 +1872,51 @@ mod tests {
         assert!(!has_year("12025"));
         assert!(has_time("10:42"));
         assert!(!has_time("1:4"));
+    }
+
+    #[test]
+    fn container_context_sees_the_other_blocks_of_each_container() {
+        // Element 10 holds two body paragraphs and a share button; element
+        // 20 holds a nav menu; both sit in element 1.
+        let place = |a: u32, w: f32| Place {
+            ancestors: [a, 1, NO_ANCESTOR, NO_ANCESTOR, NO_ANCESTOR],
+            weight: w,
+        };
+        let places = [
+            place(10, 50.0),
+            place(10, 40.0),
+            place(10, 2.0),
+            place(20, 3.0),
+        ];
+        let body = [0.9, 0.05, 0.03, 0.01, 0.01];
+        let chrome = [0.1, 0.8, 0.05, 0.03, 0.02];
+        let nav = [0.02, 0.08, 0.88, 0.01, 0.01];
+        let probs = [body, body, chrome, nav];
+        let c = container_context(&probs, &places);
+        assert_eq!(c.len(), 4);
+        // The share button's container mates are the two paragraphs.
+        assert!((c[2][0] - 0.9).abs() < 1e-5, "{:?}", c[2]);
+        // The menu is alone in element 20: no context at level one.
+        assert!(c[3][..Role::COUNT].iter().all(|&v| v == 0.0));
+        // At level two the menu sees the rest of the page, mostly body.
+        assert!(c[3][Role::COUNT] > 0.8);
+        // Share of the page's body mass: the paragraphs' container holds all of
+        // it but the block's own; the menu's almost none.
+        let share = ANCESTORS * Role::COUNT;
+        assert!(c[0][share] > 0.99 && c[3][share] < 0.01);
+        // The main container is element 10 (its children hold the most body),
+        // which the menu is not in.
+        assert_eq!(c[0][CONTAINER_COLS - 1], 1.0);
+        assert_eq!(c[3][CONTAINER_COLS - 1], 0.0);
+        // Only the blocks' places matter, not where they are in the page.
+        let order = [3, 1, 0, 2];
+        let probs2: Vec<_> = order.iter().map(|&i| probs[i]).collect();
+        let places2: Vec<_> = order.iter().map(|&i| places[i]).collect();
+        let c2 = container_context(&probs2, &places2);
+        for (k, &i) in order.iter().enumerate() {
+            for (a, b) in c2[k].iter().zip(&c[i]) {
+                assert!((a - b).abs() < 1e-5);
+            }
+        }
     }
 }

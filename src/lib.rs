@@ -192,9 +192,14 @@ impl<'m> Classifier<'m> {
     pub fn classify(&mut self, page: &Page) -> Vec<BlockLabel> {
         let langs = identify_blocks(page);
         let rows = self.extractor.rows(page, &langs, &self.model.features);
+        let places = if self.model.features.container_context {
+            features::places(page)
+        } else {
+            Vec::new()
+        };
         let probs = self
             .model
-            .predict_page_kind(&rows, page.kind == PageKind::Html);
+            .predict_page_kind(&rows, page.kind == PageKind::Html, &places);
         langs
             .into_iter()
             .zip(probs)

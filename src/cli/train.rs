@@ -62,6 +62,17 @@ pub struct Args {
     /// ancestors (measured: no gain on WCXB, a loss on the real Arabic pages).
     #[arg(long)]
     prose_shares: bool,
+    /// Pass two without the container context of HTML blocks (pass one's
+    /// roles of the other blocks under each of the block's nearest
+    /// ancestors, the share of the page's body under them, and whether the
+    /// block is in the page's main container, Readability's choice on pass
+    /// one's body), which is the default.
+    #[arg(long)]
+    no_container_context: bool,
+    /// With augmentation, language and script features only in the shared
+    /// copy (not once more per input kind).
+    #[arg(long)]
+    shared_language: bool,
     /// Keep page-level constants and raw landmarks (no page normalisation).
     #[arg(long)]
     no_page_norm: bool,
@@ -101,6 +112,7 @@ pub fn page_rows(pages: &[LabelledPage], cfg: &FeatureConfig) -> Vec<PageRows> {
                 roles: p.roles.clone(),
                 html: p.page.kind == ghirbal::PageKind::Html,
                 group: names.binary_search(&p.group()).expect("listed above") as u32,
+                places: ghirbal::features::places(&p.page),
             }
         })
         .collect()
@@ -250,6 +262,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         markup_hash_scale: args.markup_hash_scale,
         page_norm: !args.no_page_norm,
         prose_shares: args.prose_shares,
+        container_context: !args.no_container_context,
+        shared_language: args.shared_language,
         ..FeatureConfig::default()
     };
     anyhow::ensure!(

@@ -18,7 +18,9 @@
 
 pub mod logistic;
 
-use crate::features::{add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Row};
+use crate::features::{
+    add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Place, Row,
+};
 use crate::label::Role;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -229,6 +231,9 @@ pub struct PageRows {
     /// pass two's out-of-fold probabilities come from folds split by site,
     /// as they will on a new site.
     pub group: u32,
+    /// Where each block sits ([`crate::features::places`]; empty for text
+    /// pages): pass two's container context.
+    pub places: Vec<Place>,
 }
 
 /// The two passes of a model for one kind of input.
@@ -359,7 +364,7 @@ impl Model {
 
     /// Role probabilities of every block of one text page.
     pub fn predict_page(&self, rows: &[Row]) -> Vec<[f32; Role::COUNT]> {
-        self.predict_page_kind(rows, false)
+        self.predict_page_kind(rows, false, &[])
     }
 
     /// Role probabilities of every block of one page, with the passes for its
@@ -372,7 +377,16 @@ impl Model {
     /// probabilities are known. The additions happen in the same order as
     /// `pass2.predict(&add_context_probs(..))`, so the result is identical to
     /// the last bit, without building second rows.
-    pub fn predict_page_kind(&self, rows: &[Row], html: bool) -> Vec<[f32; Role::COUNT]> {
+    ///
+    /// `places` are the blocks' places in an HTML page
+    /// ([`crate::features::places`]), for models with container context;
+    /// empty for text pages.
+    pub fn predict_page_kind(
+        &self,
+        rows: &[Row],
+        html: bool,
+        places: &[Place],
+    ) -> Vec<[f32; Role::COUNT]> {
         let (pass1, pass2) = match (&self.html, html) {
             (Some(h), true) => (&h.pass1, &h.pass2),
             _ => (&self.pass1, &self.pass2),
@@ -390,7 +404,7 @@ impl Model {
             p1.push(s1);
             p2.push(s2);
         }
-        let ctx = PageProbs::new(&p1);
+        let ctx = PageProbs::with_places(&p1, places, self.features.container_context);
         for (i, s) in p2.iter_mut().enumerate() {
             for_each_context(&ctx, i, &layout, |c, v| pass2.add(c, v, s));
             softmax(s);
@@ -538,7 +552,7 @@ fn fit_passes(
     }
     progress("pass 2");
     let pass2 = fit_linear(pages, &all, layout.pass2, params, |p, pi| {
-        let ctx = PageProbs::new(&oof[pi]);
+        let ctx = PageProbs::with_places(&oof[pi], &p.places, cfg.container_context);
         p.rows
             .iter()
             .enumerate()
@@ -643,19 +657,23 @@ mod tests {
     use super::*;
 
     /// The two passes as written down: pass one per row, then pass two on
-    /// the row extended with the context columns.
-    fn predict_page_by_definition(m: &Model, rows: &[Row]) -> Vec<[f32; Role::COUNT]> {
+    /// the row extended with the context columns (and, for an HTML page of
+    /// a model with container context, the container columns).
+    fn predict_page_by_definition(
+        m: &Model,
+        rows: &[Row],
+        html: bool,
+        places: &[Place],
+    ) -> Vec<[f32; Role::COUNT]> {
         let layout = m.layout();
-        let p1: Vec<_> = rows.iter().map(|r| m.pass1.predict(r)).collect();
+        let (pass1, pass2) = match (&m.html, html) {
+            (Some(h), true) => (&h.pass1, &h.pass2),
+            _ => (&m.pass1, &m.pass2),
+        };
+        let p1: Vec<_> = rows.iter().map(|r| pass1.predict(r)).collect();
+        let ctx = PageProbs::with_places(&p1, places, m.features.container_context);
         (0..rows.len())
-            .map(|i| {
-                m.pass2.predict(&add_context_probs(
-                    &rows[i],
-                    &PageProbs::new(&p1),
-                    i,
-                    &layout,
-                ))
-            })
+            .map(|i| pass2.predict(&add_context_probs(&rows[i], &ctx, i, &layout)))
             .collect()
     }
 
@@ -682,8 +700,10 @@ mod tests {
         for p in &pages {
             let langs = crate::identify_blocks(p);
             let rows = ex.rows(p, &langs, &m.features);
-            let fast = m.predict_page(&rows);
-            let slow = predict_page_by_definition(m, &rows);
+            let html = p.kind == crate::PageKind::Html;
+            let places = crate::features::places(p);
+            let fast = m.predict_page_kind(&rows, html, &places);
+            let slow = predict_page_by_definition(m, &rows, html, &places);
             let bits = |v: &[[f32; Role::COUNT]]| -> Vec<u32> {
                 v.iter().flatten().map(|x| x.to_bits()).collect()
             };

@@ -1,0 +1,48 @@
+//! Which columns push one block of an HTML page to each role (a debugging aid).
+use ghirbal::features::{add_context_probs, places, Extractor, PageProbs, OWN};
+use ghirbal::Role;
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let html = std::fs::read(&args[1]).unwrap();
+    let needle = &args[2];
+    let m = ghirbal::default_model().unwrap();
+    let page = ghirbal::read::html::page_from_html("x", None, &html, None);
+    let langs = ghirbal::identify_blocks(&page);
+    let rows = Extractor::new().rows(&page, &langs, &m.features);
+    let h = m.html.as_ref().unwrap();
+    let p1: Vec<_> = rows.iter().map(|r| h.pass1.predict(r)).collect();
+    let pl = places(&page);
+    let ctx = PageProbs::with_places(&p1, &pl, m.features.container_context);
+    let layout = m.layout();
+    let i = page.iter().position(|(_, t)| t.contains(needle.as_str())).unwrap();
+    let row = add_context_probs(&rows[i], &ctx, i, &layout);
+    println!("block {i}: p1 {:?}", p1[i]);
+    let mut groups: std::collections::BTreeMap<String, [f32; 5]> = Default::default();
+    for &(c, v) in &row.entries {
+        let c = c as usize;
+        let name = if c < layout.dense * layout.dense_copies {
+            let copy = ["shared", "text", "html"][c / layout.dense];
+            let k = c % layout.dense;
+            let n = if k < OWN.len() { OWN[k].to_string() } else { format!("neighbour{}", k - OWN.len()) };
+            format!("{n}/{copy}")
+        } else if c < layout.pass1 {
+            "hashed".to_string()
+        } else if c < layout.pass1 + ghirbal::features::CONTEXT_PROBS {
+            "context".to_string()
+        } else {
+            format!("container{}", c - layout.pass1 - ghirbal::features::CONTEXT_PROBS)
+        };
+        let e = groups.entry(name).or_default();
+        for k in 0..5 {
+            e[k] += h.pass2.weights[c * 5 + k] * v;
+        }
+    }
+    let legal = Role::Legal as usize;
+    let body = Role::Body as usize;
+    let mut v: Vec<_> = groups.into_iter().collect();
+    v.sort_by(|a, b| (b.1[legal] - b.1[body]).partial_cmp(&(a.1[legal] - a.1[body])).unwrap());
+    println!("intercept {:?}", &h.pass2.intercept);
+    for (n, s) in v.iter().take(25) {
+        println!("{:30} legal-body {:+.2}  {:?}", n, s[legal] - s[body], s.map(|x| (x * 100.0).round() / 100.0));
+    }
+}
