@@ -76,6 +76,18 @@ pub struct Args {
     /// Keep page-level constants and raw landmarks (no page normalisation).
     #[arg(long)]
     no_page_norm: bool,
+    /// More labelled pages to train on, each block counting WEIGHT times in
+    /// the loss (`DIR=WEIGHT`, repeatable): for example the written corpus
+    /// rendered as HTML by `scripts/render_corpus.py`. They are
+    /// cross-validated with their sites, and reported apart.
+    #[arg(long, value_name = "DIR=WEIGHT")]
+    weighted: Vec<String>,
+    /// Weigh each page by 1 / (pages of its site)^P, so that a site with
+    /// many pages does not outweigh the others (0: every page counts the
+    /// same; 1: every site counts as one page). Weights are then scaled so
+    /// that the blocks' weights add up to their number.
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    site_balance: f32,
     /// Also train on the plain text (one line per block, as in a WET record)
     /// of every labelled HTML page, labelled from its blocks.
     #[arg(long)]
@@ -98,14 +110,16 @@ pub struct Args {
     verbose: bool,
 }
 
-/// Feature rows of every page (in parallel, order kept).
-pub fn page_rows(pages: &[LabelledPage], cfg: &FeatureConfig) -> Vec<PageRows> {
+/// Feature rows of every page (in parallel, order kept), each page's blocks
+/// weighted by `weights[i]`.
+pub fn page_rows(pages: &[LabelledPage], weights: &[f32], cfg: &FeatureConfig) -> Vec<PageRows> {
     let mut names: Vec<&str> = pages.iter().map(|p| p.group()).collect();
     names.sort_unstable();
     names.dedup();
     pages
         .par_iter()
-        .map_init(Extractor::new, |ex, p| {
+        .zip(weights)
+        .map_init(Extractor::new, |ex, (p, &weight)| {
             let langs = identify_blocks(&p.page);
             PageRows {
                 rows: ex.rows(&p.page, &langs, cfg),
@@ -113,15 +127,65 @@ pub fn page_rows(pages: &[LabelledPage], cfg: &FeatureConfig) -> Vec<PageRows> {
                 html: p.page.kind == ghirbal::PageKind::Html,
                 group: names.binary_search(&p.group()).expect("listed above") as u32,
                 places: ghirbal::features::places(&p.page),
+                weight,
             }
         })
         .collect()
 }
 
+/// Each page's weight: `base[i]` (1, or a `--weighted` directory's
+/// weight) over (pages of its site)^`balance`, scaled so that the blocks'
+/// weights add up to their number.
+fn page_weights(pages: &[LabelledPage], base: &[f32], balance: f32) -> Vec<f32> {
+    let mut per_site: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in pages {
+        *per_site.entry(p.group()).or_default() += 1;
+    }
+    let mut w: Vec<f32> = pages
+        .iter()
+        .zip(base)
+        .map(|(p, &b)| {
+            if balance == 0.0 {
+                b
+            } else {
+                b * (per_site[p.group()] as f32).powf(-balance)
+            }
+        })
+        .collect();
+    if balance != 0.0 {
+        let blocks: f64 = pages.iter().map(|p| p.roles.len() as f64).sum();
+        let mass: f64 = pages
+            .iter()
+            .zip(&w)
+            .map(|(p, &x)| p.roles.len() as f64 * f64::from(x))
+            .sum();
+        if mass > 0.0 {
+            let k = (blocks / mass) as f32;
+            w.iter_mut().for_each(|x| *x *= k);
+        }
+    }
+    w
+}
+
+/// `DIR=WEIGHT` of `--weighted`.
+fn parse_weighted(s: &str) -> anyhow::Result<(PathBuf, f32)> {
+    let (dir, w) = s
+        .rsplit_once('=')
+        .with_context(|| format!("--weighted {s:?}: expected DIR=WEIGHT"))?;
+    let w: f32 = w
+        .parse()
+        .ok()
+        .filter(|w: &f32| w.is_finite() && *w >= 0.0)
+        .with_context(|| format!("--weighted {s:?}: the weight must be a number >= 0"))?;
+    Ok((PathBuf::from(dir), w))
+}
+
 /// Which part of the training data a page belongs to, for reporting
 /// cross-validation on each separately.
-fn part(p: &LabelledPage) -> &'static str {
-    if p.page.id.ends_with("#text") {
+fn part(p: &LabelledPage, extra: bool) -> &'static str {
+    if extra {
+        "extra weighted pages (--weighted)"
+    } else if p.page.id.ends_with("#text") {
         "real pages as text (renderings of the HTML pages)"
     } else if p.page.kind == ghirbal::PageKind::Text {
         "written text pages"
@@ -136,6 +200,7 @@ fn part(p: &LabelledPage) -> &'static str {
 #[allow(clippy::too_many_arguments)]
 fn cross_validate(
     pages: &[LabelledPage],
+    extra: &[bool],
     rows: &[PageRows],
     cfg: &FeatureConfig,
     params: &TrainParams,
@@ -200,9 +265,9 @@ fn cross_validate(
     }
     // Pages in corpus order, whatever fold they were in; one report per part.
     let mut parts: BTreeMap<&'static str, Vec<JudgedPage>> = BTreeMap::new();
-    for (p, j) in pages.iter().zip(judged) {
+    for ((p, j), &x) in pages.iter().zip(judged).zip(extra) {
         parts
-            .entry(part(p))
+            .entry(part(p, x))
             .or_default()
             .push(j.expect("every page is in one fold"));
     }
@@ -248,12 +313,35 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         super::check_writable(p)?;
     }
     super::check_writable(&args.out)?;
+    anyhow::ensure!(
+        args.site_balance.is_finite() && args.site_balance >= 0.0,
+        "--site-balance must be a number >= 0"
+    );
+    let weighted: Vec<(PathBuf, f32)> = args
+        .weighted
+        .iter()
+        .map(|s| parse_weighted(s))
+        .collect::<anyhow::Result<_>>()?;
     let mut pages = corpus::load(&args.inputs)?;
     anyhow::ensure!(!pages.is_empty(), "no labelled pages found");
     if args.text_renderings {
         let extra: Vec<LabelledPage> = pages.iter().filter_map(corpus::text_rendering).collect();
         pages.extend(extra);
     }
+    let mut base = vec![1.0f32; pages.len()];
+    let mut extra = vec![false; pages.len()];
+    for (dir, w) in &weighted {
+        let more = corpus::load(std::slice::from_ref(dir))?;
+        anyhow::ensure!(
+            !more.is_empty(),
+            "no labelled pages found in {}",
+            dir.display()
+        );
+        base.extend(std::iter::repeat_n(*w, more.len()));
+        extra.extend(std::iter::repeat_n(true, more.len()));
+        pages.extend(more);
+    }
+    let weights = page_weights(&pages, &base, args.site_balance);
     let cfg = FeatureConfig {
         hash_bits: args.hash_bits,
         augment: !args.no_augment,
@@ -287,7 +375,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         pb.set_message(m.to_string());
     };
     say("extracting features");
-    let rows = page_rows(&pages, &cfg);
+    let rows = page_rows(&pages, &weights, &cfg);
     let blocks: usize = rows.iter().map(|r| r.rows.len()).sum();
     eprintln!(
         "ghirbal: {}, {}, {}",
@@ -306,6 +394,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Some(k) if k >= 2 => {
             let reports = cross_validate(
                 &pages,
+                &extra,
                 &rows,
                 &cfg,
                 &params,

@@ -36,6 +36,9 @@ pub struct SparseRows {
     cols: Vec<u32>,
     vals: Vec<f32>,
     classes: Vec<u8>,
+    /// Each row's weight in the loss (1 unless pushed with
+    /// [`SparseRows::push_weighted`]).
+    weights: Vec<f32>,
 }
 
 impl SparseRows {
@@ -49,6 +52,17 @@ impl SparseRows {
     /// Append a row: its non-zero entries (a column may repeat: values add)
     /// and its class.
     pub fn push(&mut self, entries: impl IntoIterator<Item = (u32, f32)>, class: usize) {
+        self.push_weighted(entries, class, 1.0);
+    }
+
+    /// Append a row that counts `weight` times in the loss (a weight of 1
+    /// gives the same fit, to the bit, as [`SparseRows::push`]).
+    pub fn push_weighted(
+        &mut self,
+        entries: impl IntoIterator<Item = (u32, f32)>,
+        class: usize,
+        weight: f32,
+    ) {
         for (c, v) in entries {
             if v != 0.0 {
                 self.cols.push(c);
@@ -57,6 +71,7 @@ impl SparseRows {
         }
         self.starts.push(self.cols.len());
         self.classes.push(class as u8);
+        self.weights.push(weight);
     }
 
     pub fn len(&self) -> usize {
@@ -112,6 +127,9 @@ pub fn fit(
     }
     if rows.vals.iter().any(|v| !v.is_finite()) {
         return Err(FitError("non-finite feature value".into()));
+    }
+    if rows.weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
+        return Err(FitError("row weight not a finite number >= 0".into()));
     }
     if let Some(&k) = rows.classes.iter().find(|&&k| k as usize >= classes) {
         return Err(FitError(format!("class {k} beyond {classes} classes")));
@@ -243,7 +261,11 @@ impl Problem<'_> {
                 }
             }
             let y = self.rows.classes[r] as usize;
-            softmax_minus_onehot(&mut s, k, y, &mut loss);
+            let wr = self.rows.weights[r];
+            loss += f64::from(wr) * softmax_minus_onehot(&mut s, k, y);
+            for sk in s.iter_mut() {
+                *sk *= wr;
+            }
             for (&c, &v) in cols.iter().zip(vals) {
                 let base = c as usize * k;
                 for (g, sk) in grad[base..base + k].iter_mut().zip(&s) {
@@ -332,7 +354,12 @@ fn padded_pass_body(
             }
         }
         let y = rows.classes[r] as usize;
-        let d = softmax_minus_onehot(&mut s, k, y, &mut loss);
+        let wr = rows.weights[r];
+        loss += f64::from(wr) * softmax_minus_onehot(&mut s, k, y);
+        let mut d = [0.0f32; LANES];
+        for l in 0..k.min(LANES) {
+            d[l] = s[l] * wr;
+        }
         for (&c, &v) in cols.iter().zip(vals) {
             let gc = &mut gp[c as usize];
             for l in 0..LANES {
@@ -347,10 +374,10 @@ fn padded_pass_body(
 }
 
 /// Turn the first `k` scores into softmax probabilities minus the one-hot
-/// class `y` (the gradient of the loss by the scores), zero the rest, and add
-/// `-log softmax[y]` to `loss`.
+/// class `y` (the gradient of the loss by the scores), and return the loss
+/// `-log softmax[y]`.
 #[inline(always)]
-fn softmax_minus_onehot(s: &mut [f32], k: usize, y: usize, loss: &mut f64) -> [f32; LANES] {
+fn softmax_minus_onehot(s: &mut [f32], k: usize, y: usize) -> f64 {
     let max = s[..k].iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let sy = s[y] - max;
     let mut sum = 0.0f32;
@@ -359,15 +386,12 @@ fn softmax_minus_onehot(s: &mut [f32], k: usize, y: usize, loss: &mut f64) -> [f
         sum += *sk;
     }
     // -log softmax[y] = log Σ exp(s - max) - (s[y] - max)
-    *loss += f64::from(sum.ln() - sy);
+    let loss = f64::from(sum.ln() - sy);
     for sk in s[..k].iter_mut() {
         *sk /= sum;
     }
     s[y] -= 1.0;
-    let mut d = [0.0f32; LANES];
-    let n = k.min(LANES);
-    d[..n].copy_from_slice(&s[..n]);
-    d
+    loss
 }
 
 impl CostFunction for Problem<'_> {
@@ -540,5 +564,77 @@ mod tests {
         );
         assert!(fit(&rows, 30, 5, 0.3, 50).is_err());
         assert!(fit(&rows, 60, 3, 0.3, 50).is_err());
+    }
+
+    /// The rows of `data()` again, row `r` pushed with `weight(r)` (and
+    /// left out where that is `None`).
+    fn reweighted(weight: impl Fn(usize) -> Option<f32>) -> SparseRows {
+        let (rows, _, _) = data();
+        let mut out = SparseRows::new();
+        for r in 0..rows.len() {
+            if let Some(w) = weight(r) {
+                let (cols, vals) = rows.row(r);
+                let entries = cols.iter().copied().zip(vals.iter().copied());
+                out.push_weighted(entries, rows.classes[r] as usize, w);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn row_weights_count_rows_that_many_times() {
+        let (rows, _, _) = data();
+        let plain = fit(&rows, 60, 5, 0.3, 200).unwrap();
+        // Weight 1 is the unweighted fit, to the bit.
+        assert_eq!(
+            fit(&reweighted(|_| Some(1.0)), 60, 5, 0.3, 200).unwrap(),
+            plain
+        );
+        // Weight 0 is as if the row were not there (one chunk: same sums).
+        let zero = fit(
+            &reweighted(|r| Some(if r % 3 == 0 { 0.0 } else { 1.0 })),
+            60,
+            5,
+            0.3,
+            200,
+        );
+        let absent = fit(
+            &reweighted(|r| (r % 3 != 0).then_some(1.0)),
+            60,
+            5,
+            0.3,
+            200,
+        );
+        assert_eq!(zero.unwrap().weights, absent.unwrap().weights);
+        // Weight 2 is the row twice (up to the solver's tolerance).
+        let (twice_rows, _, _) = data();
+        let mut twice = SparseRows::new();
+        for r in 0..twice_rows.len() {
+            let (cols, vals) = twice_rows.row(r);
+            for _ in 0..if r % 4 == 0 { 2 } else { 1 } {
+                let entries = cols.iter().copied().zip(vals.iter().copied());
+                twice.push(entries, twice_rows.classes[r] as usize);
+            }
+        }
+        let doubled = fit(
+            &reweighted(|r| Some(if r % 4 == 0 { 2.0 } else { 1.0 })),
+            60,
+            5,
+            0.3,
+            200,
+        )
+        .unwrap();
+        let twice = fit(&twice, 60, 5, 0.3, 200).unwrap();
+        let diff = doubled
+            .weights
+            .iter()
+            .zip(&twice.weights)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(diff < 2e-2, "max weight difference {diff}");
+        assert_ne!(doubled.weights, plain.weights);
+        // A negative or non-finite weight is refused.
+        assert!(fit(&reweighted(|_| Some(-1.0)), 60, 5, 0.3, 50).is_err());
+        assert!(fit(&reweighted(|_| Some(f32::NAN)), 60, 5, 0.3, 50).is_err());
     }
 }

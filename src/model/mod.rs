@@ -234,6 +234,9 @@ pub struct PageRows {
     /// Where each block sits ([`crate::features::places`]; empty for text
     /// pages): pass two's container context.
     pub places: Vec<Place>,
+    /// How much each of the page's blocks counts in the loss (1: as much as
+    /// any block; see `ghirbal train --site-balance`).
+    pub weight: f32,
 }
 
 /// The two passes of a model for one kind of input.
@@ -619,7 +622,7 @@ fn fit_linear(
     for &pi in idx {
         let page = &pages[pi];
         for (row, role) in rows_of(page, pi).iter().zip(&page.roles) {
-            x.push(row.entries.iter().copied(), role.index());
+            x.push_weighted(row.entries.iter().copied(), role.index(), page.weight);
             present[role.index()] = true;
         }
     }
