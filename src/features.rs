@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 8;
+pub const FEATURE_SET: u32 = 9;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,6 +209,10 @@ pub const OWN: &[&str] = &[
     "cls_legal",
     "cls_author",
     "cls_content",
+    "legal_word_share",
+    "ln_legal_words",
+    "ad_word_share",
+    "ln_ad_words",
 ];
 
 /// Language and script features, which [`FeatureConfig::shared_language`]
@@ -346,8 +350,8 @@ fn container_context(probs: &[[f32; Role::COUNT]], places: &[Place]) -> Vec<[f32
                 break;
             }
             let e = under.entry(a).or_insert(([0.0; Role::COUNT], 0.0));
-            for r in 0..Role::COUNT {
-                e.0[r] += w * p[r];
+            for (acc, &pr) in e.0.iter_mut().zip(p) {
+                *acc += w * pr;
             }
             e.1 += w;
             if k < 2 {
@@ -899,11 +903,126 @@ const AR_STOPWORDS: &[&str] = &[
     "عليهم",
 ];
 
-/// Hashes of the folded stopwords: 1 for English, 2 for Arabic.
+/// Words of notices, in English and Arabic (folded as block text is): their
+/// share of a block is evidence for `legal` whatever the site or layout, as
+/// stopwords are for prose.
+const LEGAL_WORDS: &[&str] = &[
+    "privacy",
+    "cookie",
+    "cookies",
+    "terms",
+    "conditions",
+    "policy",
+    "policies",
+    "rights",
+    "reserved",
+    "copyright",
+    "disclaimer",
+    "liability",
+    "liable",
+    "consent",
+    "gdpr",
+    "license",
+    "licence",
+    "licensed",
+    "trademark",
+    "trademarks",
+    "warranty",
+    "refund",
+    "refunds",
+    "agreement",
+    "legal",
+    "jurisdiction",
+    "compliance",
+    "unsubscribe",
+    "personal",
+    "الخصوصية",
+    "خصوصية",
+    "سياسة",
+    "الشروط",
+    "شروط",
+    "الأحكام",
+    "والأحكام",
+    "وأحكام",
+    "أحكام",
+    "حقوق",
+    "الحقوق",
+    "محفوظة",
+    "الطبع",
+    "والنشر",
+    "ملفات",
+    "الارتباط",
+    "المسؤولية",
+    "مسؤولية",
+    "إخلاء",
+    "الموافقة",
+    "الاسترجاع",
+    "استرجاع",
+    "الاستبدال",
+    "استبدال",
+    "الضمان",
+    "ضمان",
+    "ترخيص",
+    "الترخيص",
+    "الاستخدام",
+    "اتفاقية",
+    "القانونية",
+    "قانونية",
+    "الشخصية",
+    "بياناتك",
+    "الملكية",
+    "الفكرية",
+];
+
+/// Words of advertising and sponsorship, in English and Arabic (folded).
+const AD_WORDS: &[&str] = &[
+    "advertisement",
+    "advertisements",
+    "advertising",
+    "advertiser",
+    "advert",
+    "ad",
+    "ads",
+    "sponsored",
+    "sponsor",
+    "sponsors",
+    "promoted",
+    "affiliate",
+    "shop",
+    "buy",
+    "deal",
+    "deals",
+    "إعلان",
+    "اعلان",
+    "إعلانات",
+    "الإعلانات",
+    "إعلاني",
+    "إعلانية",
+    "ممول",
+    "ممولة",
+    "مدعوم",
+    "مدعومة",
+    "برعاية",
+    "الراعي",
+    "رعاة",
+    "ترويجي",
+    "ترويجية",
+    "اشتر",
+    "تسوق",
+    "اشتري",
+];
+
+/// Hashes of the folded word lists: 1 for English stopwords, 2 for Arabic
+/// ones, 3 for notice words, 4 for advertising words.
 static STOPWORDS: LazyLock<HashMap<u64, u8, BuildHasherDefault<PassThrough>>> =
     LazyLock::new(|| {
         let mut m = HashMap::default();
-        for (list, v) in [(EN_STOPWORDS, 1u8), (AR_STOPWORDS, 2u8)] {
+        for (list, v) in [
+            (AD_WORDS, 4u8),
+            (LEGAL_WORDS, 3u8),
+            (EN_STOPWORDS, 1u8),
+            (AR_STOPWORDS, 2u8),
+        ] {
             for w in list {
                 let f = crate::normalize::fold(w);
                 m.insert(Fnv::new(0).bytes(f.as_bytes()).finish(), v);
@@ -1255,11 +1374,13 @@ impl Extractor {
             }
             heads.push(self.header_hashes(&layout));
             let folded = self.folded.as_bytes();
-            let (mut en_stop, mut ar_stop) = (0usize, 0usize);
+            let (mut en_stop, mut ar_stop, mut legal, mut ad) = (0usize, 0usize, 0usize, 0usize);
             for &(a, b) in &self.tokens {
                 match STOPWORDS.get(&Fnv::new(0).bytes(&folded[a..b]).finish()) {
                     Some(1) => en_stop += 1,
                     Some(2) => ar_stop += 1,
+                    Some(3) => legal += 1,
+                    Some(4) => ad += 1,
                     _ => {}
                 }
             }
@@ -1270,6 +1391,10 @@ impl Extractor {
                 f.dense[col!("en_stopword_share")] = en_stop as f32 / w;
                 f.dense[col!("ar_stopword_share")] = ar_stop as f32 / w;
                 f.dense[col!("ln_stopwords")] = (1.0 + (en_stop + ar_stop) as f32).ln() / 3.0;
+                f.dense[col!("legal_word_share")] = legal as f32 / w;
+                f.dense[col!("ln_legal_words")] = (1.0 + legal as f32).ln() / 2.0;
+                f.dense[col!("ad_word_share")] = ad as f32 / w;
+                f.dense[col!("ln_ad_words")] = (1.0 + ad as f32).ln() / 2.0;
                 f.dense[col!("ln_unlinked_words")] = (1.0 + f.words as f32 * (1.0 - ld)).ln() / 5.0;
             }
             self.near.extend(
