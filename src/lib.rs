@@ -38,6 +38,7 @@ pub mod chars;
 pub mod corpus;
 pub mod eval;
 pub mod features;
+mod fnv;
 pub mod io;
 pub mod label;
 pub mod lang;

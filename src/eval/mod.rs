@@ -830,11 +830,7 @@ impl ModelInfo {
 }
 
 fn fnv1a(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
-    }
-    format!("fnv1a64:{h:016x}")
+    crate::fnv::tag(crate::fnv::fnv1a64(bytes))
 }
 
 /// One page's figures.

@@ -278,13 +278,11 @@ impl Rule {
 }
 
 fn hash_words(ws: &[String]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for w in ws {
-        for b in w.bytes().chain(std::iter::once(b' ')) {
-            h = (h ^ b as u64).wrapping_mul(0x100000001b3);
-        }
-    }
-    h
+    ws.iter()
+        .fold(crate::fnv::Fnv1a::new(), |h, w| {
+            h.bytes(w.as_bytes()).bytes(b" ")
+        })
+        .get()
 }
 
 const AD_TOKENS: &[&str] = &[

@@ -406,27 +406,7 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> (Vec<(u32, u32)>, V
 }
 
 /// FNV-1a, for the short strings of one page's token tables.
-#[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::fnv::Fnv1a>>;
 
 /// The class tokens of one page, each distinct token once, by number; and
 /// per attribute value, the tokens [`class_tokens`] takes from it (values
