@@ -54,11 +54,13 @@ impl Hasher for Fnv1a {
 }
 
 /// FNV-1a 64 of `bytes`.
+#[cfg(any(feature = "cli", test))]
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     Fnv1a::new().bytes(bytes).get()
 }
 
 /// A fingerprint as reports print it: `fnv1a64:` and 16 hex digits.
+#[cfg(feature = "cli")]
 pub(crate) fn tag(hash: u64) -> String {
     format!("fnv1a64:{hash:016x}")
 }

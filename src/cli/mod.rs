@@ -13,8 +13,8 @@ mod train;
 mod view;
 mod wcxb;
 
+use crate::Model;
 use clap::{CommandFactory, Parser, Subcommand};
-use ghirbal::Model;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +73,8 @@ pub enum Outcome {
     Partial,
 }
 
+/// Runs the `ghirbal` command on the process's arguments: the whole of
+/// the binary's `main`.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -152,11 +154,11 @@ pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'st
         // An I/O error names the file already ("cannot read model PATH: …").
         Some(p) => Ok(std::borrow::Cow::Owned(Model::load(p).map_err(
             |e| match e {
-                ghirbal::ModelError::Io(_) => anyhow::Error::new(e),
+                crate::ModelError::Io(_) => anyhow::Error::new(e),
                 _ => anyhow::Error::new(e).context(format!("cannot load model {}", p.display())),
             },
         )?)),
-        None => ghirbal::default_model()
+        None => crate::default_model()
             .map(std::borrow::Cow::Borrowed)
             .map_err(|e| anyhow::anyhow!("the embedded default model is unusable: {e}")),
     }

@@ -663,18 +663,6 @@ pub fn predict(model: &Model, pages: &[LabelledPage]) -> Vec<Prediction> {
         .collect()
 }
 
-/// Classify and judge every page.
-pub fn evaluate(model: &Model, pages: &[LabelledPage]) -> Report {
-    let judged: Vec<JudgedPage> = pages
-        .iter()
-        .zip(predict(model, pages))
-        .map(|(p, pr)| judge_prediction(p, &pr))
-        .collect();
-    let mut r = Report::new(&judged, Some(model));
-    r.gold_data = Some(crate::corpus::fingerprint(pages));
-    r
-}
-
 /// Precision, recall, F1 and support of one class.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Prf {

@@ -57,6 +57,7 @@ pub struct Extracted {
     /// `<meta name="ghirbal:…">` values and the canonical URL from `<head>`.
     pub head: Head,
     /// The page was read with [`Options::fallback`].
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub fallback: bool,
     /// More than [`Limits::max_blocks`] blocks: the rest was dropped.
     pub truncated: bool,
@@ -269,7 +270,8 @@ fn landmark(e: &Element) -> Option<&'static str> {
 /// Split a `class`/`id` value into lower-case tokens: on every character that
 /// is not a letter or digit (any script, so Arabic class names count) and at
 /// camelCase humps; tokens of one character or only digits are dropped.
-pub fn class_tokens(value: &str, out: &mut Vec<String>, limit: usize) {
+#[cfg(test)]
+fn class_tokens(value: &str, out: &mut Vec<String>, limit: usize) {
     let mut buf = String::new();
     for_each_class_token(value, limit, &mut buf, |t| {
         if !out.iter().any(|o| o == t) {
