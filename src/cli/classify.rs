@@ -250,7 +250,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             std::io::stdout().lock(),
         )),
     };
-    let pb = super::progress_counter(true, "records");
+    let pb = super::progress_counter(true, "record");
     let limits = Limits {
         max_page_bytes: args.max_page_bytes.max(1),
         max_block_bytes: args.max_block_bytes.max(16),

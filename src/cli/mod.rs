@@ -205,16 +205,30 @@ pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A counter of `unit`s done, with their rate per second and the time
-/// elapsed, on an interactive stderr; nothing otherwise. Advance it with
-/// `inc`.
+/// A counter of `unit`s done (the singular: `record`; `1 record`, `2
+/// records`), with their rate per second and the time elapsed, on an
+/// interactive stderr; nothing otherwise. Advance it with `inc`.
 pub fn progress_counter(enabled: bool, unit: &str) -> indicatif::ProgressBar {
     let pb = progress(enabled);
     if !pb.is_hidden() {
-        let style = indicatif::ProgressStyle::with_template(&format!(
-            "{{spinner}} {{human_pos}} {unit} ({{rate}} {unit}/s) {{elapsed}} {{msg}}"
-        ))
+        let (one, many) = (unit.to_string(), format!("{unit}s"));
+        let per = many.clone();
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} {human_pos} {units} ({rate} {many}/s) {elapsed} {msg}",
+        )
         .expect("valid progress template")
+        .with_key(
+            "units",
+            move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(if s.pos() == 1 { &one } else { &many });
+            },
+        )
+        .with_key(
+            "many",
+            move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&per);
+            },
+        )
         .with_key(
             "rate",
             |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {

@@ -40,7 +40,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let title = match pages.as_slice() {
         [one] => format!("ghirbal view — {}", one.id),
-        many => format!("ghirbal view — {} pages", many.len()),
+        many => format!(
+            "ghirbal view — {}",
+            crate::output::plural(many.len(), "page")
+        ),
     };
     let text = html::viewer(&title, Some(&model.identity()), &pages);
     match &args.output {
