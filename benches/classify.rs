@@ -4,14 +4,14 @@
 //! with `cargo bench --bench classify`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use ghirbal::features::Extractor;
+use ghirbal::__private::Extractor;
 use ghirbal::{identify_blocks, page_from_text, Classifier};
 
 /// Raw text of every labelled page of the corpus (labels stripped).
 fn corpus_pages() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training-data");
-    let pages =
-        ghirbal::corpus::load(&[root.join("train"), root.join("dev")]).expect("corpus loads");
+    let pages = ghirbal::__private::load_corpus(&[root.join("train"), root.join("dev")])
+        .expect("corpus loads");
     pages.into_iter().map(|p| p.page.text).collect()
 }
 
@@ -78,7 +78,7 @@ fn stages(c: &mut Criterion) {
             for t in &texts {
                 let page = page_from_text("bench", None, t.as_bytes());
                 let labels = cl.classify(&page);
-                black_box(ghirbal::output::json_line(&page, &labels, "bench"));
+                black_box(ghirbal::json_line(&page, &labels, "bench"));
             }
         })
     });

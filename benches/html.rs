@@ -61,7 +61,7 @@ fn html(c: &mut Criterion) {
         let mut cl = Classifier::new(model);
         let t = Instant::now();
         for p in &pages {
-            let page = ghirbal::read::html::page_from_html("b", None, p, None);
+            let page = ghirbal::page_from_html("b", None, p, None);
             if classify {
                 black_box(cl.classify(&page));
             }
@@ -80,7 +80,7 @@ fn html(c: &mut Criterion) {
     g.bench_function("parse_blocks", |b| {
         b.iter(|| {
             for p in &pages {
-                black_box(ghirbal::read::html::page_from_html("b", None, p, None));
+                black_box(ghirbal::page_from_html("b", None, p, None));
             }
         })
     });
@@ -88,7 +88,7 @@ fn html(c: &mut Criterion) {
         let mut cl = Classifier::new(model);
         b.iter(|| {
             for p in &pages {
-                let page = ghirbal::read::html::page_from_html("b", None, p, None);
+                let page = ghirbal::page_from_html("b", None, p, None);
                 black_box(cl.classify(&page));
             }
         })

@@ -4,12 +4,12 @@
 //! figure (10^6 bytes of UTF-8 text per second) is printed first.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use ghirbal::eval::language as eval;
-use ghirbal::lang::Identifier;
+use ghirbal::__private::{parse_lang_set, word_count};
+use ghirbal::Identifier;
 use std::time::Instant;
 
 fn blocks() -> Vec<String> {
-    eval::parse(include_str!("../tests/data/lang/blocks.jsonl"))
+    parse_lang_set(include_str!("../tests/data/lang/blocks.jsonl"))
         .expect("the labelled set parses")
         .into_iter()
         .map(|e| e.text)
@@ -27,7 +27,7 @@ fn bench(c: &mut Criterion) {
     let all = blocks();
     let long: Vec<String> = all
         .iter()
-        .filter(|t| eval::word_count(t) >= 10)
+        .filter(|t| word_count(t) >= 10)
         .cloned()
         .collect();
     let mut id = Identifier::new();

@@ -12,9 +12,9 @@
 //! but for formatting the output line), from which `scripts/bench_peers.py scaling` works out how
 //! `--threads N` batches would share the pages among N cores.
 
-use ghirbal::features::Extractor;
-use ghirbal::read::input::{InputFormat, Payload, Records};
+use ghirbal::__private::Extractor;
 use ghirbal::{identify_blocks, Classifier, Lang, LangInfo, Limits, Page};
+use ghirbal::{InputFormat, Payload, Records};
 use std::hint::black_box;
 use std::io::Write;
 use std::time::Instant;
@@ -129,7 +129,7 @@ fn main() {
 /// Every block `none`, as if language identification were switched off.
 fn no_language(page: &Page) -> Vec<LangInfo> {
     // An empty text is identified as `none` with no words.
-    let none = ghirbal::lang::identify("");
+    let none = ghirbal::identify("");
     debug_assert_eq!(none.lang, Lang::None);
     vec![none; page.blocks.len()]
 }

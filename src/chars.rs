@@ -1,8 +1,7 @@
 //! Character classes that the hot loops (segmenting, features) ask about for
 //! every character, answered from a table.
 //!
-//! In: a `char`. Out: exactly what `char::is_alphanumeric` and
-//! `char::is_alphabetic` answer. For a character outside ASCII the standard
+//! In: a `char`. Out: exactly what `char::is_alphanumeric` answers. For a character outside ASCII the standard
 //! library searches a range table, and Arabic text asks it for every letter;
 //! here code points below [`TABLE_END`] (Latin, Greek, Cyrillic, Hebrew,
 //! Arabic and their supplements, general punctuation) are looked up in bit
@@ -18,19 +17,16 @@ const WORDS: usize = TABLE_END as usize / 64;
 
 struct Tables {
     alphanumeric: [u64; WORDS],
-    alphabetic: [u64; WORDS],
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     let mut t = Tables {
         alphanumeric: [0; WORDS],
-        alphabetic: [0; WORDS],
     };
     for u in 0..TABLE_END {
         if let Some(c) = char::from_u32(u) {
             let (w, b) = ((u / 64) as usize, u % 64);
             t.alphanumeric[w] |= u64::from(c.is_alphanumeric()) << b;
-            t.alphabetic[w] |= u64::from(c.is_alphabetic()) << b;
         }
     }
     t
@@ -54,19 +50,6 @@ pub fn is_alphanumeric(c: char) -> bool {
     }
 }
 
-/// `c.is_alphabetic()`, faster outside ASCII.
-#[inline]
-pub fn is_alphabetic(c: char) -> bool {
-    let u = c as u32;
-    if u < 0x80 {
-        c.is_ascii_alphabetic()
-    } else if u < TABLE_END {
-        bit(&TABLES.alphabetic, u)
-    } else {
-        c.is_alphabetic()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,7 +58,6 @@ mod tests {
     fn agrees_with_the_standard_library_on_every_code_point() {
         for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
-            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
         }
     }
 }

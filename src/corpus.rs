@@ -524,12 +524,8 @@ fn short(t: &str) -> String {
 /// FNV-1a fingerprint of pages' text and labels, in order: two corpora with
 /// the same fingerprint trained the same model.
 pub fn fingerprint(pages: &[LabelledPage]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    let mut eat = |b: &[u8]| {
-        for &x in b {
-            h = (h ^ x as u64).wrapping_mul(0x100000001b3);
-        }
-    };
+    let mut h = crate::fnv::Fnv1a::new();
+    let mut eat = |b: &[u8]| h = h.bytes(b);
     for p in pages {
         eat(p.page.text.as_bytes());
         for b in &p.page.blocks {
@@ -542,7 +538,7 @@ pub fn fingerprint(pages: &[LabelledPage]) -> String {
         }
         eat(b"\x00");
     }
-    format!("fnv1a64:{h:016x}")
+    crate::fnv::tag(h.get())
 }
 
 #[cfg(test)]

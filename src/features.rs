@@ -496,31 +496,9 @@ impl Row {
     }
 }
 
-/// FNV-1a, 64 bits: stable across platforms and releases, so model files stay valid.
-#[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Fnv {
-    const fn new(namespace: u8) -> Fnv {
-        Fnv((0xcbf29ce484222325u64 ^ namespace as u64).wrapping_mul(0x100000001b3))
-    }
-    #[inline]
-    fn bytes(mut self, b: &[u8]) -> Fnv {
-        for &x in b {
-            self.0 = (self.0 ^ x as u64).wrapping_mul(0x100000001b3);
-        }
-        self
-    }
-    #[inline]
-    fn finish(self) -> u64 {
-        // Final avalanche so the low bits are well mixed.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51afd7ed558ccd);
-        h ^= h >> 33;
-        h
-    }
-}
+/// Hashed feature columns: FNV-1a keyed by a namespace byte (stable across
+/// platforms and releases, so model files stay valid).
+use crate::fnv::Keyed as Fnv;
 
 /// Per-block facts computed once and shared by the block's own row and its
 /// neighbours' rows.

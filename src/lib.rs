@@ -1,22 +1,25 @@
 //! ghirbal (غربال, "sieve") sifts crawled web pages: it splits each page into
-//! blocks and labels every block twice, by role (`body`, `chrome`, `nav`,
-//! `legal`, `ad`) and by language (`ar`, `en`, `mixed`, `other`, `none`).
+//! blocks and labels every block twice, by role ([`Role`]: `body`, `chrome`,
+//! `nav`, `legal`, `ad`) and by language ([`Lang`]: `ar`, `en`, `mixed`,
+//! `other`, `none`).
 //!
-//! The pipeline, one module per stage:
-//! 1. [`read`] reads records (files, directories, JSON Lines, stdin, WARC
-//!    and WET, HTML) and decodes bytes into text that remembers its byte
-//!    offsets;
-//! 2. [`segment`] cuts the text into [`page::Block`]s of a [`page::Page`];
-//! 3. [`lang`] identifies each block's language, spans and direction;
-//! 4. [`features`] turns each block and its neighbours into a sparse row
-//!    (after [`normalize`] folds the text);
-//! 5. [`model`] — a two-pass linear model — gives each block role probabilities;
-//! 6. [`output`] writes the results.
+//! The pipeline: a reader gives a [`Page`] — [`page_from_text`],
+//! [`page_from_string`] and [`page_from_html`] for one document, [`Records`]
+//! for files, directories, JSON Lines, standard input and WARC/WET (one
+//! [`Record`] each, whose [`Payload`] becomes a page, or whose
+//! [`RecordError`] says why not); the page is cut into [`Block`]s
+//! ([`segment`] for plain text, the HTML reader for HTML); a [`Classifier`]
+//! identifies each block's language ([`identify`], [`LangInfo`]), turns each
+//! block and its neighbours into features and gives it role probabilities
+//! with a [`Model`] (the embedded [`default_model`], or
+//! [`Model::load`]); the output functions write the lines `classify` prints
+//! ([`json_line`], [`jsonl_text`], [`body_text`], [`annotated`]).
 //!
-//! Beside the pipeline: [`corpus`] reads labelled pages for training and
-//! scoring, and [`eval`] scores labels against them (and against WCXB's gold
-//! and the language test set) and renders reports for people (Markdown, HTML
-//! with a page viewer); the pipeline never depends on [`eval`].
+//! Everything else (segmenting rules, features, the HTML tree, the solver,
+//! evaluation and reports) is private: it may change in any release. The
+//! `ghirbal` command is the library's `cli` module, built with the default
+//! `cli` feature; `default-features = false` builds only the pipeline,
+//! without clap, indicatif or the terminal crates.
 //!
 //! ```
 //! let model = ghirbal::default_model().unwrap();
@@ -32,26 +35,85 @@
 //! assert_eq!(labels[0].lang.lang, ghirbal::Lang::Ar);
 //! assert_eq!(labels[3].role, ghirbal::Role::Body);
 //! assert_eq!(labels[4].role, ghirbal::Role::Ad);
-//! //! ```
+//! ```
+//!
+//! Reading many inputs, with one error per unreadable record instead of a
+//! gap:
+//!
+//! ```
+//! use ghirbal::{Classifier, Payload, Record, Records};
+//!
+//! let dir = std::env::temp_dir().join("ghirbal-doc-records");
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("a.txt"), "Home | News\nA long enough sentence of body text, with words.\n").unwrap();
+//! std::fs::write(dir.join("b.html"), "<html><body><p>Hello, world of pages.</p></body></html>").unwrap();
+//! let mut c = Classifier::new(ghirbal::default_model().unwrap());
+//! let mut ids = Vec::new();
+//! for rec in Records::open(&[dir.display().to_string(), "no/such/file.txt".into()]) {
+//!     let id = rec.id.clone();
+//!     match ghirbal::page_from_record(rec) {
+//!         Ok(page) => {
+//!             let line = ghirbal::json_line(&page, &c.classify(&page), "default");
+//!             assert!(line.starts_with('{'));
+//!             ids.push(id);
+//!         }
+//!         Err(e) => assert!(e.to_string().starts_with("cannot read: ")),
+//!     }
+//! }
+//! assert_eq!(ids.len(), 2);
+//! ```
 
-pub mod chars;
-pub mod corpus;
-pub mod eval;
-pub mod features;
-pub mod io;
-pub mod label;
-pub mod lang;
-pub mod model;
-pub mod normalize;
-pub mod output;
-pub mod page;
-pub mod read;
-pub mod segment;
+#[cfg(feature = "cli")]
+pub mod cli;
 
-pub use label::{Dir, Lang, Role};
-pub use lang::LangInfo;
+mod chars;
+// Labelled pages and their scoring serve the commands (`train`, `eval`,
+// `wcxb-eval`, `view`, `label-*`), not the labelling pipeline, which never
+// depends on them.
+#[cfg(feature = "cli")]
+mod corpus;
+#[cfg(feature = "cli")]
+mod eval;
+mod features;
+mod fnv;
+mod io;
+mod label;
+mod lang;
+mod model;
+mod normalize;
+mod output;
+mod page;
+mod read;
+mod segment;
+
+pub use label::{Dir, Lang, Role, UnknownLabel};
+pub use lang::{identify, Evidence, Identifier, LangInfo, Path as LangPath, Span, WordCounts};
 pub use model::{Model, ModelError};
-pub use page::{Block, Limits, Page, PageKind};
+pub use output::{
+    annotated, body_text, error_line, json_line, json_line_dated, jsonl_text, PageSummary,
+};
+pub use page::{Block, Limits, OffsetMap, Page, PageKind, Structure, ANCESTORS, NO_ANCESTOR};
+pub use read::html::{page_from_html, page_from_html_as, page_from_html_with};
+pub use read::input::{
+    is_page_file, looks_like_html, InputFormat, Payload, Record, RecordError, Records,
+};
+pub use read::warc::{BadRecord, WarcError, WarcReader, WarcRecord};
+pub use segment::segment;
+
+/// Internal hooks for this crate's own integration tests, benchmarks and
+/// fuzz targets (stages they time or probe on their own). Not part of the
+/// API: anything here may change or go in any release.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "cli")]
+    pub use crate::corpus::{load as load_corpus, parse_annotated, parse_jsonl};
+    #[cfg(feature = "cli")]
+    pub use crate::eval::language::{parse as parse_lang_set, word_count};
+    #[cfg(feature = "cli")]
+    pub use crate::eval::{align_tokens, report::html::esc as html_escape};
+    pub use crate::features::Extractor;
+    pub use crate::segment::is_ignorable;
+}
 
 use std::sync::OnceLock;
 
@@ -89,7 +151,7 @@ pub fn page_from_text_with(id: &str, url: Option<&str>, bytes: &[u8], limits: &L
 }
 
 /// [`page_from_text_with`] decoded in `encoding` when given, instead of the
-/// encoding detected ([`read::decode`]).
+/// encoding detected (byte-order mark, UTF-8, then a detector).
 pub fn page_from_text_as(
     id: &str,
     url: Option<&str>,
@@ -154,7 +216,7 @@ pub fn page_from_string_with(
 
 /// The page of an input record, segmented as `classify` segments it, or why
 /// the record could not be read.
-pub fn page_from_record(rec: read::input::Record) -> Result<Page, String> {
+pub fn page_from_record(rec: read::input::Record) -> Result<Page, read::input::RecordError> {
     let limits = Limits::default();
     let truncated = rec.truncated;
     rec.payload.map(|p| {

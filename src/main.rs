@@ -1,10 +1,8 @@
-//! The `ghirbal` command: argument parsing and dispatch; the work is in the
-//! library and in `cli/`.
-
-mod cli;
+//! The `ghirbal` command: the library's command line ([`ghirbal::cli`]),
+//! built with the default `cli` feature.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::main()
+    ghirbal::cli::main()
 }

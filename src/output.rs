@@ -6,8 +6,10 @@
 //! (`--format text`), or the authoring format ready to correct
 //! (`--format annotated`); [`PageSummary`] counts what a page holds.
 
+#[cfg(feature = "cli")]
 mod human;
 
+#[cfg(feature = "cli")]
 pub use human::{human, plural, Bidi, HumanOptions, DEFAULT_WIDTH};
 
 #[cfg(test)]
@@ -18,6 +20,7 @@ use crate::BlockLabel;
 use serde::Serialize;
 
 /// Output format of `classify`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// For people: a summary line per page, then a line per block with role,
@@ -464,7 +467,7 @@ struct TextOut<'a> {
 
 /// The `--format jsonl-text` line of a page (without the newline):
 /// `{"id","url"?,"title"?,"date"?,"lang","text"}`, the text being
-/// [`body_only`] and `lang` [`PageSummary::body_lang`]; `date` is the
+/// `body_only` and `lang` [`PageSummary::body_lang`]; `date` is the
 /// capture date when given, else the page's own.
 pub fn jsonl_text(page: &Page, labels: &[BlockLabel], date: Option<&str>) -> String {
     let text = body_only(page, labels);

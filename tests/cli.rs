@@ -108,7 +108,7 @@ fn every_visible_character_is_in_exactly_one_block() {
         }
     }
     for (i, c) in input.char_indices() {
-        if !ghirbal::segment::is_ignorable(c) {
+        if !ghirbal::__private::is_ignorable(c) {
             assert!(covered[i], "{c:?} at {i} is in no block");
         }
     }
@@ -456,7 +456,7 @@ fn annotated_output_is_training_input() {
     assert!(o.status.success());
     std::fs::write(&ann, &o.stdout).unwrap();
     // The annotated page reads back as the same blocks with the same labels.
-    let pages = ghirbal::corpus::load(&[&ann]).unwrap();
+    let pages = ghirbal::__private::load_corpus(&[&ann]).unwrap();
     assert_eq!(pages.len(), 1);
     let json = json_lines(&run(&["classify", "examples/wire-story.txt"], b""));
     let blocks = json[0]["blocks"].as_array().unwrap();
@@ -472,7 +472,7 @@ fn annotated_output_is_training_input() {
         stdout(&run(&["classify", "examples/wire-story.txt"], b"")),
     )
     .unwrap();
-    let pages = ghirbal::corpus::load(&[&jl]).unwrap();
+    let pages = ghirbal::__private::load_corpus(&[&jl]).unwrap();
     assert_eq!(pages[0].roles.len(), blocks.len());
 }
 
@@ -689,7 +689,7 @@ fn text_and_html_pages_train_separate_passes() {
     let mut html: Vec<String> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for f in files {
-        let pages = ghirbal::corpus::load(&[&f]).unwrap();
+        let pages = ghirbal::__private::load_corpus(&[&f]).unwrap();
         let new = pages[0].roles.iter().any(|r| !seen.contains(r));
         if new {
             seen.extend(pages[0].roles.iter().copied());

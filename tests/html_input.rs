@@ -138,7 +138,7 @@ fn nesting_a_million_deep_does_not_overflow_the_stack() {
     let t = std::time::Instant::now();
     let page = std::thread::Builder::new()
         .stack_size(2 << 20)
-        .spawn(move || ghirbal::read::html::page_from_html("deep", None, html.as_bytes(), None))
+        .spawn(move || ghirbal::page_from_html("deep", None, html.as_bytes(), None))
         .unwrap()
         .join()
         .expect("no stack overflow");
@@ -167,7 +167,7 @@ fn deep_inline_and_table_nesting_stay_fast() {
     let t = std::time::Instant::now();
     let page = std::thread::Builder::new()
         .stack_size(2 << 20)
-        .spawn(move || ghirbal::read::html::page_from_html("deep", None, s.as_bytes(), None))
+        .spawn(move || ghirbal::page_from_html("deep", None, s.as_bytes(), None))
         .unwrap()
         .join()
         .unwrap();

@@ -21,7 +21,7 @@ const REGENERATE: &str = "cargo run --release -- eval training-data/dev --report
 fn diff(want: &str, got: &str) -> String {
     let a: Vec<&str> = want.lines().collect();
     let b: Vec<&str> = got.lines().collect();
-    let m = ghirbal::eval::align_tokens(&a, &b);
+    let m = ghirbal::__private::align_tokens(&a, &b);
     // Edit script: (tag, line) in order.
     let mut ops: Vec<(char, &str)> = Vec::new();
     let mut j = 0;
@@ -257,7 +257,7 @@ fn eval_writes_three_reports_on_the_dev_split() {
     let first = per_page[0]["id"].as_str().unwrap();
     assert!(html.contains(&format!(
         "id=\"pg0\" data-page=\"{}\"",
-        ghirbal::eval::report::html::esc(first)
+        ghirbal::__private::html_escape(first)
     )));
     for external in ["src=", "href=\"http", "@import", "url(", "<link"] {
         assert!(!html.contains(external), "nothing is fetched: {external}");

@@ -1,6 +1,6 @@
 //! Property tests of the text segmenter over generated pages.
 
-use ghirbal::segment::{is_ignorable, segment};
+use ghirbal::{__private::is_ignorable, segment};
 use proptest::prelude::*;
 
 /// Pieces real pages are made of, including the awkward ones.

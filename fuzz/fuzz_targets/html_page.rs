@@ -9,12 +9,12 @@ fuzz_target!(|data: &[u8]| {
         max_block_bytes: 512,
         max_blocks: 500,
     };
-    let page = ghirbal::read::html::page_from_html_with("fuzz", None, data, None, &limits);
+    let page = ghirbal::page_from_html_with("fuzz", None, data, None, &limits);
     for b in &page.blocks {
         assert!(b.start < b.end && b.end <= page.text.len());
     }
     let model = ghirbal::default_model().expect("default model");
     let labels = ghirbal::Classifier::new(model).classify(&page);
-    let line = ghirbal::output::json_line(&page, &labels, "fuzz");
+    let line = ghirbal::json_line(&page, &labels, "fuzz");
     let _: serde_json::Value = serde_json::from_str(&line).expect("valid JSON");
 });

@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = ghirbal::corpus::parse_annotated(text, "fuzz.txt");
-        let _ = ghirbal::corpus::parse_jsonl(text, "fuzz.jsonl");
+        let _ = ghirbal::__private::parse_annotated(text, "fuzz.txt");
+        let _ = ghirbal::__private::parse_jsonl(text, "fuzz.jsonl");
     }
 });

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let model = ghirbal::default_model().expect("default model");
     let labels = ghirbal::Classifier::new(model).classify(&page);
-    let line = ghirbal::output::json_line(&page, &labels, "fuzz");
+    let line = ghirbal::json_line(&page, &labels, "fuzz");
     let v: serde_json::Value = serde_json::from_str(&line).expect("valid JSON");
     assert_eq!(v["blocks"].as_array().map(Vec::len), Some(page.blocks.len()));
 });

@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let src: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
-    let mut r = ghirbal::read::warc::WarcReader::new("fuzz.warc", src, 1 << 16);
+    let mut r = ghirbal::WarcReader::new("fuzz.warc", src, 1 << 16);
     let mut n = 0;
     while let Some(rec) = r.next_record() {
         n += 1;

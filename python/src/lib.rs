@@ -12,14 +12,14 @@
 //! `str` of HTML as a JSON Lines `html` field, `bytes` of text as a text
 //! file, `str` of text as a JSON Lines `text` field), turned into a page by
 //! [`Payload::into_page`], labelled by [`ghirbal::Classifier`] and written by
-//! [`output::json_line_dated`]. Labelling runs without the GIL; batches run
+//! [`ghirbal::json_line_dated`]. Labelling runs without the GIL; batches run
 //! on a local rayon pool. A panic inside the pipeline becomes an error (an
 //! `InputError`, or an error record in a batch), never a crash.
 
 mod topy;
 
-use ghirbal::read::input::{Payload, Record};
-use ghirbal::{output, BlockLabel, Lang, Limits, Model, Page, Role};
+use ghirbal::{error_line, json_line_dated, BlockLabel, Lang, Limits, Model, Page, Role};
+use ghirbal::{Payload, Record};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -67,7 +67,7 @@ fn payload_of(obj: &Bound<'_, PyAny>, kind: Kind, what: &str) -> Result<Payload,
         let html = match kind {
             Kind::Text => false,
             Kind::Html => true,
-            Kind::Auto => ghirbal::read::input::looks_like_html(s.as_bytes()),
+            Kind::Auto => ghirbal::looks_like_html(s.as_bytes()),
         };
         Ok(if html {
             // As a JSON Lines `html` field: already Unicode, so a
@@ -84,7 +84,7 @@ fn payload_of(obj: &Bound<'_, PyAny>, kind: Kind, what: &str) -> Result<Payload,
         let html = match kind {
             Kind::Text => false,
             Kind::Html => true,
-            Kind::Auto => ghirbal::read::input::looks_like_html(b),
+            Kind::Auto => ghirbal::looks_like_html(b),
         };
         Ok(if html {
             Payload::Html {
@@ -166,7 +166,7 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize) -> Record {
         url: None,
         date: None,
         truncated: false,
-        payload: Err(String::new()),
+        payload: Err(String::new().into()),
     };
     let Ok(d) = obj.cast::<PyDict>() else {
         rec.payload = payload_of(obj, Kind::Auto, "a record").map_err(|_| {
@@ -174,6 +174,7 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize) -> Record {
                 "a record must be a dict, str or bytes, not {}",
                 type_name(obj)
             )
+            .into()
         });
         return rec;
     };
@@ -181,7 +182,7 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize) -> Record {
     match id_of(field("id"), index) {
         Ok(id) => rec.id = id,
         Err(e) => {
-            rec.payload = Err(e);
+            rec.payload = Err(e.into());
             return rec;
         }
     }
@@ -192,7 +193,7 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize) -> Record {
     match meta {
         Ok((u, d)) => (rec.url, rec.date) = (u, d),
         Err(e) => {
-            rec.payload = Err(e);
+            rec.payload = Err(e.into());
             return rec;
         }
     }
@@ -210,7 +211,7 @@ fn record_of(obj: &Bound<'_, PyAny>, index: usize) -> Record {
             return rec;
         }
     };
-    rec.payload = payload_of(&page.expect("present"), kind, name);
+    rec.payload = payload_of(&page.expect("present"), kind, name).map_err(Into::into);
     rec
 }
 
@@ -233,6 +234,7 @@ fn label<'m>(c: &mut ghirbal::Classifier<'m>, rec: Record) -> (Record, Labelled)
         let labels = c.classify(&page);
         Ok((page, labels))
     };
+    let payload = payload.map_err(|e| e.to_string());
     let out = match catch_unwind(AssertUnwindSafe(|| run(c, payload))) {
         Ok(r) => r,
         Err(p) => {
@@ -250,7 +252,7 @@ fn label<'m>(c: &mut ghirbal::Classifier<'m>, rec: Record) -> (Record, Labelled)
         url,
         date,
         truncated,
-        payload: Err(String::new()),
+        payload: Err(String::new().into()),
     };
     (rec, out)
 }
@@ -258,8 +260,8 @@ fn label<'m>(c: &mut ghirbal::Classifier<'m>, rec: Record) -> (Record, Labelled)
 /// The CLI's JSON line of a labelled record (its error line if it failed).
 fn json_of(model: &str, rec: &Record, labelled: &Labelled) -> String {
     match labelled {
-        Ok((page, labels)) => output::json_line_dated(page, labels, model, rec.date.as_deref()),
-        Err(e) => output::error_line(&rec.id, rec.url.as_deref(), e),
+        Ok((page, labels)) => json_line_dated(page, labels, model, rec.date.as_deref()),
+        Err(e) => error_line(&rec.id, rec.url.as_deref(), e),
     }
 }
 
@@ -490,7 +492,7 @@ impl Classifier {
             payload: Ok(payload),
         };
         let (rec, page, labels) = self.labelled(py, rec)?;
-        let line = output::json_line_dated(&page, &labels, &self.identity, rec.date.as_deref());
+        let line = json_line_dated(&page, &labels, &self.identity, rec.date.as_deref());
         topy::json_to_py(py, &line)
     }
 
@@ -745,7 +747,7 @@ fn looks_like_html(page: &Bound<'_, PyAny>) -> PyResult<bool> {
             type_name(page)
         )));
     };
-    Ok(ghirbal::read::input::looks_like_html(bytes))
+    Ok(ghirbal::looks_like_html(bytes))
 }
 
 /// Native part of the `ghirbal` package: import `ghirbal`, not this.

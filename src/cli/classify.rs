@@ -1,10 +1,10 @@
 //! `ghirbal classify`: label every block of every input record.
 
 use super::{load_model, Outcome};
+use crate::output::{self, Bidi, Format, HumanOptions};
+use crate::read::input::{InputFormat, Payload, Record, Records};
+use crate::{Classifier, Limits};
 use anyhow::Context;
-use ghirbal::output::{self, Bidi, Format, HumanOptions};
-use ghirbal::read::input::{InputFormat, Payload, Record, Records};
-use ghirbal::{Classifier, Limits};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -195,6 +195,7 @@ fn process(c: &mut Classifier, printer: &Printer, limits: &Limits, rec: Record) 
     let mut page = match rec.payload {
         Ok(p) => p.into_page_as(&rec.id, rec.url.as_deref(), limits, printer.encoding),
         Err(e) => {
+            let e = e.to_string();
             let text = match printer.format {
                 Format::Json | Format::JsonlText => {
                     output::error_line(&rec.id, rec.url.as_deref(), &e) + "\n"
@@ -243,13 +244,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .build()
         .context("cannot start worker threads")?;
     let mut sink = match &args.output {
-        Some(p) => Sink::File(ghirbal::io::AtomicFile::create(p)?),
+        Some(p) => Sink::File(crate::io::AtomicFile::create(p)?),
         None => Sink::Stdout(std::io::BufWriter::with_capacity(
             1 << 16,
             std::io::stdout().lock(),
         )),
     };
-    let pb = super::progress_counter(true, "records");
+    let pb = super::progress_counter(true, "record");
     let limits = Limits {
         max_page_bytes: args.max_page_bytes.max(1),
         max_block_bytes: args.max_block_bytes.max(16),
@@ -355,7 +356,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 /// Where the output goes; a file appears only when the run finishes.
 enum Sink {
     Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
-    File(ghirbal::io::AtomicFile),
+    File(crate::io::AtomicFile),
 }
 
 impl Sink {

@@ -2,10 +2,10 @@
 //! pages and write the reports; or compare two `report.json` files.
 
 use super::{load_model, Outcome};
+use crate::eval::report::{self, Evaluation};
+use crate::eval::{self, ModelInfo, Report};
+use crate::{corpus, io};
 use anyhow::Context;
-use ghirbal::eval::report::{self, Evaluation};
-use ghirbal::eval::{self, ModelInfo, Report};
-use ghirbal::{corpus, io};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@
 //! (the report says which); `--check` makes unmet targets exit 1.
 
 use super::Outcome;
+use crate::eval::language;
 use anyhow::Context;
-use ghirbal::eval::language;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -12,12 +12,12 @@
 //! labels and are counted).
 
 use super::{load_model, Outcome};
+use crate::output::plural;
+use crate::page::Limits;
+use crate::read::html::extract::Options;
+use crate::read::html::HtmlPage;
+use crate::{Classifier, Lang, Role};
 use anyhow::{bail, Context};
-use ghirbal::output::plural;
-use ghirbal::page::Limits;
-use ghirbal::read::html::extract::Options;
-use ghirbal::read::html::HtmlPage;
-use ghirbal::{Classifier, Lang, Role};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -76,7 +76,7 @@ fn parse(path: &Path) -> anyhow::Result<HtmlPage> {
     let bytes = read_maybe_gz(path)?;
     // Pages without a `ghirbal:id` are named by their file name.
     let id = page_name(path);
-    let mut p = ghirbal::read::html::parse_page(
+    let mut p = crate::read::html::parse_page(
         &id,
         None,
         &bytes,
@@ -115,7 +115,7 @@ fn shown(text: &str) -> String {
 
 /// Where a block sits, for a reader: the innermost tags, heading or list
 /// item, landmark, link density and the nearest class tokens.
-fn place(b: &ghirbal::page::Block) -> String {
+fn place(b: &crate::page::Block) -> String {
     let Some(s) = b.structure.as_deref() else {
         return String::new();
     };
@@ -162,7 +162,7 @@ pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
         s.push_str(&format!("# blocks: {}\n", p.page.blocks.len()));
         s.push_str("# N\tROLE\tLANG\tWHERE\tTEXT\n");
         for (i, (b, t)) in p.page.iter().enumerate() {
-            let identified = || ghirbal::lang::identify(t).lang.as_str().to_string();
+            let identified = || crate::lang::identify(t).lang.as_str().to_string();
             let (role, lang) = match (&labels[i], &predicted) {
                 ((Some(r), Some(l)), _) => (r.clone(), l.clone()),
                 ((None, _), Some(pr)) => (
@@ -179,7 +179,7 @@ pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
             ));
         }
         let out = args.out.join(format!("{}.tsv", page_name(f)));
-        ghirbal::io::write_atomic(&out, s.as_bytes())
+        crate::io::write_atomic(&out, s.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
     eprintln!(
@@ -280,7 +280,7 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<Outcome> {
                     labels.push((
                         r.clone().unwrap_or_else(|| "chrome".into()),
                         l.clone()
-                            .unwrap_or_else(|| ghirbal::lang::identify(t).lang.as_str().into()),
+                            .unwrap_or_else(|| crate::lang::identify(t).lang.as_str().into()),
                     ));
                 }
             }
@@ -290,9 +290,9 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<Outcome> {
             .map(|(r, l)| (r.as_str(), l.as_str()))
             .collect();
         let mut html = Vec::new();
-        ghirbal::read::html::serialize::write_labelled(&mut html, &p, &refs)
+        crate::read::html::serialize::write_labelled(&mut html, &p, &refs)
             .with_context(|| format!("cannot serialise {}", source.display()))?;
-        let back = ghirbal::corpus::parse_labelled_html(&html, &source.display().to_string())
+        let back = crate::corpus::parse_labelled_html(&html, &source.display().to_string())
             .map_err(|e| anyhow::anyhow!("{}: does not read back: {e}", source.display()))?;
         if back.page.text != p.page.text
             || !back
@@ -321,7 +321,7 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<Outcome> {
         } else {
             html
         };
-        ghirbal::io::write_atomic(&target, &bytes)
+        crate::io::write_atomic(&target, &bytes)
             .with_context(|| format!("cannot write {}", target.display()))?;
         if unmatched > 0 {
             eprintln!(

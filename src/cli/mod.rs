@@ -13,8 +13,8 @@ mod train;
 mod view;
 mod wcxb;
 
+use crate::Model;
 use clap::{CommandFactory, Parser, Subcommand};
-use ghirbal::Model;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +73,8 @@ pub enum Outcome {
     Partial,
 }
 
+/// Runs the `ghirbal` command on the process's arguments: the whole of
+/// the binary's `main`.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -152,11 +154,11 @@ pub fn load_model(path: Option<&PathBuf>) -> anyhow::Result<std::borrow::Cow<'st
         // An I/O error names the file already ("cannot read model PATH: …").
         Some(p) => Ok(std::borrow::Cow::Owned(Model::load(p).map_err(
             |e| match e {
-                ghirbal::ModelError::Io(_) => anyhow::Error::new(e),
+                crate::ModelError::Io(_) => anyhow::Error::new(e),
                 _ => anyhow::Error::new(e).context(format!("cannot load model {}", p.display())),
             },
         )?)),
-        None => ghirbal::default_model()
+        None => crate::default_model()
             .map(std::borrow::Cow::Borrowed)
             .map_err(|e| anyhow::anyhow!("the embedded default model is unusable: {e}")),
     }
@@ -203,16 +205,30 @@ pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A counter of `unit`s done, with their rate per second and the time
-/// elapsed, on an interactive stderr; nothing otherwise. Advance it with
-/// `inc`.
+/// A counter of `unit`s done (the singular: `record`; `1 record`, `2
+/// records`), with their rate per second and the time elapsed, on an
+/// interactive stderr; nothing otherwise. Advance it with `inc`.
 pub fn progress_counter(enabled: bool, unit: &str) -> indicatif::ProgressBar {
     let pb = progress(enabled);
     if !pb.is_hidden() {
-        let style = indicatif::ProgressStyle::with_template(&format!(
-            "{{spinner}} {{human_pos}} {unit} ({{rate}} {unit}/s) {{elapsed}} {{msg}}"
-        ))
+        let (one, many) = (unit.to_string(), format!("{unit}s"));
+        let per = many.clone();
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} {human_pos} {units} ({rate} {many}/s) {elapsed} {msg}",
+        )
         .expect("valid progress template")
+        .with_key(
+            "units",
+            move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(if s.pos() == 1 { &one } else { &many });
+            },
+        )
+        .with_key(
+            "many",
+            move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&per);
+            },
+        )
         .with_key(
             "rate",
             |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {

@@ -2,13 +2,13 @@
 //! by site, and write it atomically.
 
 use super::{progress, Outcome};
+use crate::corpus::{self, LabelledPage};
+use crate::eval::{judge, JudgedPage, Report};
+use crate::features::{Extractor, FeatureConfig};
+use crate::model::{site_folds, Model, PageRows, TrainParams};
+use crate::output::plural;
+use crate::{identify_blocks, Classifier};
 use anyhow::Context;
-use ghirbal::corpus::{self, LabelledPage};
-use ghirbal::eval::{judge, JudgedPage, Report};
-use ghirbal::features::{Extractor, FeatureConfig};
-use ghirbal::model::{site_folds, Model, PageRows, TrainParams};
-use ghirbal::output::plural;
-use ghirbal::{identify_blocks, Classifier};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -124,7 +124,7 @@ pub fn page_rows(pages: &[LabelledPage], weights: &[f32], cfg: &FeatureConfig) -
             PageRows {
                 rows: ex.rows(&p.page, &langs, cfg),
                 roles: p.roles.clone(),
-                html: p.page.kind == ghirbal::PageKind::Html,
+                html: p.page.kind == crate::PageKind::Html,
                 group: names.binary_search(&p.group()).expect("listed above") as u32,
                 places: ghirbal::features::places(&p.page),
                 weight,
@@ -187,9 +187,9 @@ fn part(p: &LabelledPage, extra: bool) -> &'static str {
         "extra weighted pages (--weighted)"
     } else if p.page.id.ends_with("#text") {
         "real pages as text (renderings of the HTML pages)"
-    } else if p.page.kind == ghirbal::PageKind::Text {
+    } else if p.page.kind == crate::PageKind::Text {
         "written text pages"
-    } else if ghirbal::eval::wcxb::is_wcxb_id(&p.page.id) {
+    } else if crate::eval::wcxb::is_wcxb_id(&p.page.id) {
         "real English HTML pages (WCXB)"
     } else {
         "real HTML pages (other)"
@@ -239,7 +239,7 @@ fn cross_validate(
                 |c, &i| {
                     let labels = c.classify(&pages[i].page);
                     let line = if predictions.is_some() {
-                        ghirbal::output::json_line(&pages[i].page, &labels, "cv@fold")
+                        crate::output::json_line(&pages[i].page, &labels, "cv@fold")
                     } else {
                         String::new()
                     };
@@ -260,7 +260,7 @@ fn cross_validate(
                 s.push('\n');
             }
         }
-        ghirbal::io::write_atomic(path, s.as_bytes())
+        crate::io::write_atomic(path, s.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     // Pages in corpus order, whatever fold they were in; one report per part.
@@ -283,7 +283,7 @@ fn cross_validate(
 
 /// The headline figures of a report, for the model file.
 fn summary(r: &Report, k: usize) -> serde_json::Value {
-    let f1 = |s: &ghirbal::eval::RoleScores, role: ghirbal::Role| s.roles[role.index()].1.f1;
+    let f1 = |s: &crate::eval::RoleScores, role: crate::Role| s.roles[role.index()].1.f1;
     serde_json::json!({
         "folds": k,
         "split": "site",
@@ -291,8 +291,8 @@ fn summary(r: &Report, k: usize) -> serde_json::Value {
         "blocks": r.blocks,
         "macro_f1_block": round(r.roles_by_block.macro_f1),
         "macro_f1_token": round(r.roles_by_token.macro_f1),
-        "body_f1_token": round(f1(&r.roles_by_token, ghirbal::Role::Body)),
-        "ad_f1_token": round(f1(&r.roles_by_token, ghirbal::Role::Ad)),
+        "body_f1_token": round(f1(&r.roles_by_token, crate::Role::Body)),
+        "ad_f1_token": round(f1(&r.roles_by_token, crate::Role::Ad)),
         "lang_accuracy_block": round(r.lang_by_block.accuracy),
     })
 }

@@ -2,9 +2,9 @@
 //! unlabelled pages of any input kind `classify` reads.
 
 use super::{load_model, Outcome};
-use ghirbal::eval::report::{html, ViewPage};
-use ghirbal::read::input::Records;
-use ghirbal::Classifier;
+use crate::eval::report::{html, ViewPage};
+use crate::read::input::Records;
+use crate::Classifier;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -29,22 +29,25 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut failed = 0;
     for rec in Records::open(&args.inputs) {
         let (id, url) = (rec.id.clone(), rec.url.clone());
-        match ghirbal::page_from_record(rec) {
+        match crate::page_from_record(rec) {
             Ok(page) => pages.push(ViewPage::predicted(&page, &c.classify(&page))),
             Err(e) => {
                 failed += 1;
                 eprintln!("ghirbal: record failed: {id}: {e}");
-                pages.push(ViewPage::failed(&id, url.as_deref(), &e));
+                pages.push(ViewPage::failed(&id, url.as_deref(), &e.to_string()));
             }
         }
     }
     let title = match pages.as_slice() {
         [one] => format!("ghirbal view — {}", one.id),
-        many => format!("ghirbal view — {} pages", many.len()),
+        many => format!(
+            "ghirbal view — {}",
+            crate::output::plural(many.len(), "page")
+        ),
     };
     let text = html::viewer(&title, Some(&model.identity()), &pages);
     match &args.output {
-        Some(p) => ghirbal::io::write_atomic(p, text.as_bytes())?,
+        Some(p) => crate::io::write_atomic(p, text.as_bytes())?,
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;

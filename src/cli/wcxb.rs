@@ -2,12 +2,12 @@
 //! scores on, the WCXB benchmark's pages.
 
 use super::{load_model, Outcome};
+use crate::eval::wcxb::{self, Gold, Prf, Rule};
+use crate::output::plural;
+use crate::page::Limits;
+use crate::read::html::extract::Options;
+use crate::Classifier;
 use anyhow::Context;
-use ghirbal::eval::wcxb::{self, Gold, Prf, Rule};
-use ghirbal::output::plural;
-use ghirbal::page::Limits;
-use ghirbal::read::html::extract::Options;
-use ghirbal::Classifier;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -74,11 +74,11 @@ fn load(
     data: &Path,
     id: &str,
     record_nodes: bool,
-) -> Result<(Gold, ghirbal::read::html::HtmlPage), String> {
+) -> Result<(Gold, crate::read::html::HtmlPage), String> {
     let (html, gt) = wcxb::paths(data, id);
-    let gold = wcxb::load_gold(&gt, id)?;
+    let gold = wcxb::load_gold(&gt)?;
     let bytes = read_gz(&html)?;
-    let page = ghirbal::read::html::parse_page(
+    let page = crate::read::html::parse_page(
         id,
         gold.url.as_deref(),
         &bytes,
@@ -148,14 +148,14 @@ fn print_scores(
 fn predicted_bodies(path: &Path) -> anyhow::Result<std::collections::HashMap<String, String>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let preds = ghirbal::eval::read_predictions(&text, &path.display().to_string())?;
+    let preds = crate::eval::read_predictions(&text, &path.display().to_string())?;
     Ok(preds
         .into_iter()
         .map(|p| {
             let body: Vec<&str> = p
                 .blocks
                 .iter()
-                .filter(|b| b.role == ghirbal::Role::Body)
+                .filter(|b| b.role == crate::Role::Body)
                 .map(|b| b.text.as_str())
                 .collect();
             (p.id, body.join("\n"))
@@ -196,7 +196,7 @@ fn eval_predictions(args: &EvalArgs, ids: &[String], path: &Path) -> anyhow::Res
         .iter()
         .map(|id| {
             let (_, gt) = wcxb::paths(&args.data, id);
-            let gold = wcxb::load_gold(&gt, id)?;
+            let gold = wcxb::load_gold(&gt)?;
             let Some(main) = gold.main_content.as_deref() else {
                 return Ok(None);
             };
@@ -320,7 +320,7 @@ pub fn convert(mut args: ConvertArgs) -> anyhow::Result<Outcome> {
         "body_word_f1_of_the_labels": { "by_page_type": by, "overall": all },
     });
     let path = args.out.join("wcxb-convert-report.json");
-    ghirbal::io::write_atomic(
+    crate::io::write_atomic(
         &path,
         (serde_json::to_string_pretty(&report)? + "\n").as_bytes(),
     )
@@ -363,7 +363,7 @@ fn convert_one(args: &ConvertArgs, id: &str) -> Result<Option<Converted>, String
     let langs: Vec<&'static str> = parsed
         .page
         .iter()
-        .map(|(_, t)| ghirbal::lang::identify(t).lang.as_str())
+        .map(|(_, t)| crate::lang::identify(t).lang.as_str())
         .collect();
     let labels: Vec<(&str, &str)> = rules
         .iter()
@@ -371,10 +371,10 @@ fn convert_one(args: &ConvertArgs, id: &str) -> Result<Option<Converted>, String
         .map(|(r, l)| (r.role().as_str(), *l))
         .collect();
     let mut html = Vec::new();
-    ghirbal::read::html::serialize::write_labelled(&mut html, &parsed, &labels)
+    crate::read::html::serialize::write_labelled(&mut html, &parsed, &labels)
         .map_err(|e| format!("cannot serialise: {e}"))?;
     // Read it back as training data: the same blocks with the same roles?
-    let back = ghirbal::corpus::parse_labelled_html(&html, id).map_err(|e| e.to_string())?;
+    let back = crate::corpus::parse_labelled_html(&html, id).map_err(|e| e.to_string())?;
     let round_trip_ok = back.page.text == parsed.page.text
         && back
             .roles
@@ -393,7 +393,7 @@ fn convert_one(args: &ConvertArgs, id: &str) -> Result<Option<Converted>, String
     } else {
         html
     };
-    ghirbal::io::write_atomic(&args.out.join(&name), &bytes)
+    crate::io::write_atomic(&args.out.join(&name), &bytes)
         .map_err(|e| format!("cannot write {name}: {e}"))?;
     let oracle = wcxb::word_f1(
         &wcxb::body_text(&parsed.page, rules.iter().map(|r| r.role())),

@@ -663,18 +663,6 @@ pub fn predict(model: &Model, pages: &[LabelledPage]) -> Vec<Prediction> {
         .collect()
 }
 
-/// Classify and judge every page.
-pub fn evaluate(model: &Model, pages: &[LabelledPage]) -> Report {
-    let judged: Vec<JudgedPage> = pages
-        .iter()
-        .zip(predict(model, pages))
-        .map(|(p, pr)| judge_prediction(p, &pr))
-        .collect();
-    let mut r = Report::new(&judged, Some(model));
-    r.gold_data = Some(crate::corpus::fingerprint(pages));
-    r
-}
-
 /// Precision, recall, F1 and support of one class.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Prf {
@@ -830,11 +818,7 @@ impl ModelInfo {
 }
 
 fn fnv1a(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
-    }
-    format!("fnv1a64:{h:016x}")
+    crate::fnv::tag(crate::fnv::fnv1a64(bytes))
 }
 
 /// One page's figures.

@@ -41,7 +41,6 @@ pub const BODY_COVERAGE: f64 = 0.7;
 /// The gold of one WCXB page.
 #[derive(Debug, Clone)]
 pub struct Gold {
-    pub id: String,
     pub url: Option<String>,
     /// `_internal.page_type.primary`.
     pub page_type: String,
@@ -144,7 +143,7 @@ pub fn python_string_list(s: &str) -> Option<Vec<String>> {
 }
 
 /// Read a ground-truth file.
-pub fn load_gold(path: &Path, id: &str) -> Result<Gold, String> {
+pub fn load_gold(path: &Path) -> Result<Gold, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let v: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -164,7 +163,6 @@ pub fn load_gold(path: &Path, id: &str) -> Result<Gold, String> {
         .unwrap_or("unknown")
         .to_string();
     Ok(Gold {
-        id: id.to_string(),
         url: v.get("url").and_then(|u| u.as_str()).map(str::to_string),
         page_type,
         main_content: gt
@@ -278,13 +276,11 @@ impl Rule {
 }
 
 fn hash_words(ws: &[String]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for w in ws {
-        for b in w.bytes().chain(std::iter::once(b' ')) {
-            h = (h ^ b as u64).wrapping_mul(0x100000001b3);
-        }
-    }
-    h
+    ws.iter()
+        .fold(crate::fnv::Fnv1a::new(), |h, w| {
+            h.bytes(w.as_bytes()).bytes(b" ")
+        })
+        .get()
 }
 
 const AD_TOKENS: &[&str] = &[
@@ -534,7 +530,6 @@ mod tests {
             <footer><p>© 2025 Example Corp. All rights reserved.</p></footer></body>";
         let page = crate::read::html::page_from_html("t", None, html.as_bytes(), None);
         let gold = Gold {
-            id: "t".into(),
             url: None,
             page_type: "article".into(),
             title: None,

@@ -33,6 +33,7 @@ mod words;
 pub use script::{script, Script};
 
 use crate::label::{Dir, Lang};
+#[cfg(feature = "cli")]
 pub(crate) use words::is_url_or_email;
 use words::Word;
 

@@ -78,15 +78,6 @@ impl SparseRows {
         self.classes.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.classes.is_empty()
-    }
-
-    /// Non-zero entries stored.
-    pub fn entries(&self) -> usize {
-        self.cols.len()
-    }
-
     fn row(&self, r: usize) -> (&[u32], &[f32]) {
         let (a, b) = (self.starts[r], self.starts[r + 1]);
         (&self.cols[a..b], &self.vals[a..b])

@@ -374,7 +374,7 @@ impl Model {
     /// kind (HTML pages use the HTML passes when the model has them).
     ///
     /// Pass two's row is pass one's row plus the context columns
-    /// ([`add_context_probs`]); both passes being linear, pass two's scores
+    /// (`add_context_probs`); both passes being linear, pass two's scores
     /// are its weights over pass one's row, summed in the same walk over the
     /// row as pass one's, plus the context columns' share once pass one's
     /// probabilities are known. The additions happen in the same order as
@@ -569,6 +569,7 @@ fn fit_passes(
 /// `sites[i]` is page `i`'s site; sites are numbered in sorted-name order
 /// (so the split does not depend on file order) and dealt to folds by
 /// [`fold_assignment`]. Pages of one site always share a fold.
+#[cfg(feature = "cli")]
 pub fn site_folds(sites: &[&str], k: usize, seed: u64) -> Vec<usize> {
     let mut names: Vec<&str> = sites.to_vec();
     names.sort_unstable();

@@ -31,7 +31,8 @@ pub struct Decoded {
 }
 
 /// Decode a text page, its encoding detected (see the module docs).
-pub fn decode_text(bytes: &[u8]) -> Decoded {
+#[cfg(test)]
+fn decode_text(bytes: &[u8]) -> Decoded {
     decode_text_as(bytes, None, None)
 }
 

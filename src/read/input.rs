@@ -28,108 +28,15 @@
 //! (JSON escapes) is an error record.
 
 use crate::page::Limits;
+pub use crate::read::record::{looks_like_html, Payload, Record, RecordError};
 use crate::read::warc::WarcReader;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// What a record holds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Payload {
-    /// A plain-text page, as bytes (decoded later).
-    Text(Vec<u8>),
-    /// Text already decoded (a JSON Lines `text` field).
-    Str(String),
-    /// An HTML page, as bytes, with the `charset` its HTTP header named.
-    Html {
-        bytes: Vec<u8>,
-        charset_hint: Option<String>,
-    },
-}
-
-impl Payload {
-    /// Bytes of the page it holds.
-    pub fn len(&self) -> usize {
-        match self {
-            Payload::Text(b) => b.len(),
-            Payload::Str(s) => s.len(),
-            Payload::Html { bytes, .. } => bytes.len(),
-        }
-    }
-
-    /// Whether the page is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The page this payload holds: decoded, parsed and cut into blocks.
-    pub fn into_page(self, id: &str, url: Option<&str>, limits: &Limits) -> crate::page::Page {
-        self.into_page_as(id, url, limits, None)
-    }
-
-    /// [`Payload::into_page`], its bytes decoded in `encoding` when given
-    /// (text already decoded, [`Payload::Str`], is left as it is).
-    pub fn into_page_as(
-        self,
-        id: &str,
-        url: Option<&str>,
-        limits: &Limits,
-        encoding: Option<&'static encoding_rs::Encoding>,
-    ) -> crate::page::Page {
-        match self {
-            Payload::Text(bytes) => crate::page_from_text_as(id, url, &bytes, limits, encoding),
-            Payload::Str(s) => crate::page_from_string_with(id, url, s, limits),
-            Payload::Html {
-                bytes,
-                charset_hint,
-            } => crate::read::html::page_from_html_as(
-                id,
-                url,
-                &bytes,
-                charset_hint.as_deref(),
-                limits,
-                encoding,
-            ),
-        }
-    }
-}
-
-/// One unit of input; produces exactly one output line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub id: String,
-    pub url: Option<String>,
-    /// Capture date (`WARC-Date`), when the input carries one.
-    pub date: Option<String>,
-    /// The input held more than the reader keeps; the page is a prefix.
-    pub truncated: bool,
-    pub payload: Result<Payload, String>,
-}
-
-impl Record {
-    fn error(id: impl Into<String>, e: impl Into<String>) -> Record {
-        Record {
-            id: id.into(),
-            url: None,
-            date: None,
-            truncated: false,
-            payload: Err(e.into()),
-        }
-    }
-
-    fn page(id: impl Into<String>, payload: Payload) -> Record {
-        Record {
-            id: id.into(),
-            url: None,
-            date: None,
-            truncated: false,
-            payload: Ok(payload),
-        }
-    }
-}
-
 /// How to read an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// Decide per file from its name and first bytes.
     #[default]
@@ -158,43 +65,6 @@ pub fn format_from_name(path: &Path) -> Option<InputFormat> {
     })
 }
 
-/// Whether bytes start the way an HTML document does (the WHATWG MIME
-/// sniffing patterns, after white space and a BOM).
-pub fn looks_like_html(b: &[u8]) -> bool {
-    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-    let ws = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
-    let b = &b[ws..];
-    const TAGS: &[&[u8]] = &[
-        b"<!doctype html",
-        b"<html",
-        b"<head",
-        b"<script",
-        b"<iframe",
-        b"<h1",
-        b"<div",
-        b"<font",
-        b"<table",
-        b"<a",
-        b"<style",
-        b"<title",
-        b"<b",
-        b"<body",
-        b"<br",
-        b"<p",
-        b"<!--",
-        b"<meta",
-        b"<?xml",
-    ];
-    TAGS.iter().any(|t| {
-        b.len() > t.len()
-            && b[..t.len()].eq_ignore_ascii_case(t)
-            && (matches!(b[t.len()], b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'\x0C')
-                || *t == b"<!--"
-                || *t == b"<?xml")
-    }) && (!b.starts_with(b"<?xml")
-        || memchr::memmem::find(&b[..b.len().min(1024)], b"<html").is_some())
-}
-
 /// The format of content from its first bytes (already decompressed).
 pub fn sniff_format(head: &[u8]) -> InputFormat {
     if head.starts_with(b"WARC/") {
@@ -212,7 +82,7 @@ enum Source {
     /// Standard input.
     Stdin,
     /// A path that could not be opened or listed.
-    Broken(String, String),
+    Broken(String, RecordError),
     /// A file (`-`: standard input) naming one input file per line.
     PathList(String),
 }
@@ -238,7 +108,9 @@ impl PathList {
                     self.lineno += 1;
                     let id = format!("{}:{}", self.name, self.lineno);
                     if cut {
-                        let e = format!("path longer than {MAX_PATH_LINE} bytes");
+                        let e = RecordError::LongPath {
+                            limit: MAX_PATH_LINE,
+                        };
                         return Some(Source::Broken(id, e));
                     }
                     let path = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -250,7 +122,7 @@ impl PathList {
                 Err(e) => {
                     let id = format!("{}:{}", self.name, self.lineno + 1);
                     self.reader = Box::new(std::io::empty());
-                    return Some(Source::Broken(id, format!("cannot read path list: {e}")));
+                    return Some(Source::Broken(id, RecordError::PathList(e.to_string())));
                 }
             }
         }
@@ -346,7 +218,7 @@ impl Records {
                     ),
                     Err(e) => pending.push_back(Source::Broken(
                         i.clone(),
-                        format!("cannot list directory: {e}"),
+                        RecordError::ListDirectory(e.to_string()),
                     )),
                 }
             } else {
@@ -409,7 +281,7 @@ impl Records {
         let id = p.display().to_string();
         let file = match std::fs::File::open(&p) {
             Ok(f) => f,
-            Err(e) => return Some(Record::error(id, format!("cannot read: {e}"))),
+            Err(e) => return Some(Record::error(id, RecordError::Read(e.to_string()))),
         };
         let format = match self.format {
             InputFormat::Auto => format_from_name(&p),
@@ -427,7 +299,7 @@ impl Records {
     ) -> Option<Record> {
         let (head, r) = match peek(src, 512, false) {
             Ok(x) => x,
-            Err(e) => return Some(Record::error(id, format!("cannot read: {e}"))),
+            Err(e) => return Some(Record::error(id, RecordError::Read(e.to_string()))),
         };
         let gz = head.starts_with(&GZIP);
         let format = match format {
@@ -477,12 +349,12 @@ impl Records {
         } else {
             match std::fs::File::open(&name) {
                 Ok(f) => Box::new(f),
-                Err(e) => return Some(Record::error(name, format!("cannot read path list: {e}"))),
+                Err(e) => return Some(Record::error(name, RecordError::PathList(e.to_string()))),
             }
         };
         let (head, r) = match peek(src, 2, false) {
             Ok(x) => x,
-            Err(e) => return Some(Record::error(name, format!("cannot read path list: {e}"))),
+            Err(e) => return Some(Record::error(name, RecordError::PathList(e.to_string()))),
         };
         let reader: Box<dyn BufRead + Send> = if head.starts_with(&GZIP) {
             Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(r)))
@@ -505,12 +377,7 @@ impl Records {
                 // the first such byte: a writer may wait for the first answer.
                 let (head, r) = match peek(stdin, 4096, true) {
                     Ok(x) => x,
-                    Err(e) => {
-                        return Some(Record::error(
-                            "-",
-                            format!("cannot read standard input: {e}"),
-                        ))
-                    }
+                    Err(e) => return Some(Record::error("-", RecordError::Stdin(e.to_string()))),
                 };
                 let first = head.iter().find(|b| !b.is_ascii_whitespace());
                 if matches!(first, None | Some(b'{')) {
@@ -584,12 +451,13 @@ fn read_page(id: String, r: impl Read, gz: bool, html: bool, max: usize) -> Reco
         r.take(limit).read_to_end(&mut bytes)
     };
     if let Err(e) = res {
-        let what = if gz {
-            "cannot decompress"
+        let e = e.to_string();
+        let e = if gz {
+            RecordError::Decompress(e)
         } else {
-            "cannot read"
+            RecordError::Read(e)
         };
-        return Record::error(id, format!("{what}: {e}"));
+        return Record::error(id, e);
     }
     if html {
         Record::page(
@@ -654,7 +522,7 @@ fn parse_json_record(line: &[u8], source: &str, lineno: usize) -> Record {
     let fallback = format!("{source}:{lineno}");
     let rec: JsonRecord = match serde_json::from_slice(line) {
         Ok(r) => r,
-        Err(e) => return Record::error(fallback, format!("invalid JSON record: {e}")),
+        Err(e) => return Record::error(fallback, RecordError::Json(e.to_string())),
     };
     let id = match rec.id {
         Some(serde_json::Value::String(s)) => s,
@@ -695,14 +563,16 @@ impl Iterator for Records {
                             if cut {
                                 return Some(Record::error(
                                     format!("{name}:{lineno}"),
-                                    format!("record longer than {} bytes", self.max_line_bytes),
+                                    RecordError::TooLong {
+                                        limit: self.max_line_bytes,
+                                    },
                                 ));
                             }
                             if line.iter().all(u8::is_ascii_whitespace) {
                                 if *name == "-" {
                                     return Some(Record::error(
                                         format!("-:{lineno}"),
-                                        "empty record",
+                                        RecordError::Empty,
                                     ));
                                 }
                                 continue;
@@ -712,7 +582,7 @@ impl Iterator for Records {
                         Err(e) => {
                             let r = Record::error(
                                 format!("{name}:{}", *lineno + 1),
-                                format!("read error: {e}"),
+                                RecordError::Stream(e.to_string()),
                             );
                             self.finish_current();
                             return Some(r);
@@ -763,7 +633,11 @@ mod tests {
         assert_eq!(r.id, "7");
         let r = parse_json_record(b"{oops", "b.jsonl", 3);
         assert_eq!(r.id, "b.jsonl:3");
-        assert!(r.payload.unwrap_err().starts_with("invalid JSON record"));
+        assert!(r
+            .payload
+            .unwrap_err()
+            .to_string()
+            .starts_with("invalid JSON record"));
         let r = parse_json_record(br#"{"id":"x"}"#, "-", 1);
         assert!(r.payload.is_err());
         let r = parse_json_record(br#"{"id":"h","html":"<p>x","date":"2025"}"#, "-", 1);
@@ -777,7 +651,11 @@ mod tests {
     fn missing_file_is_an_error_record() {
         let mut r = Records::open(&["/nonexistent/ghirbal/page.txt".to_string()]);
         let rec = r.next().unwrap();
-        assert!(rec.payload.unwrap_err().starts_with("cannot read"));
+        assert!(rec
+            .payload
+            .unwrap_err()
+            .to_string()
+            .starts_with("cannot read"));
         assert!(r.next().is_none());
     }
 

@@ -9,4 +9,5 @@
 pub mod decode;
 pub mod html;
 pub mod input;
+pub mod record;
 pub mod warc;

@@ -19,7 +19,7 @@
 //! from just after the start of the broken one), or at the next
 //! `WARC/1.x` line.
 
-use crate::read::input::{Payload, Record};
+use crate::read::record::{looks_like_html, Payload, Record, RecordError};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
 
@@ -404,12 +404,73 @@ fn strip_angles(s: &str) -> String {
         .to_string()
 }
 
-/// A record that could not be read.
+/// A record that could not be read, or a damaged region of the file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecordError {
+pub struct BadRecord {
+    /// The record's `WARC-Record-ID`, else `FILE#N` (its ordinal).
     pub id: String,
+    /// Its `WARC-Target-URI`, when the header got that far.
     pub url: Option<String>,
-    pub error: String,
+    pub error: RecordError,
+}
+
+/// How a WARC or WET record is damaged ([`RecordError::Warc`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WarcError {
+    /// Something other than a `WARC/` version line where a record should start.
+    #[error("expected a WARC record header, found {found:?}")]
+    NotAHeader {
+        /// The line's first 40 bytes.
+        found: String,
+    },
+    /// The file ends inside a record's header.
+    #[error("truncated record: the file ends inside its header")]
+    HeaderCut,
+    /// A header line longer than the reader accepts.
+    #[error("malformed record: header line too long")]
+    LongHeaderLine,
+    /// More header lines than the reader accepts.
+    #[error("malformed record: too many header lines")]
+    ManyHeaderLines,
+    /// A header line that is not `Name: value`.
+    #[error("malformed record: header line without ':' ({found:?})")]
+    NoColon {
+        /// The line's first 40 characters.
+        found: String,
+    },
+    /// Reading failed inside a record.
+    #[error("truncated record: {0}")]
+    Cut(String),
+    /// The file ends before the record's block does.
+    #[error("truncated record: {got} of {len} bytes")]
+    BlockCut {
+        /// Bytes read.
+        got: u64,
+        /// Bytes `Content-Length` announced.
+        len: u64,
+    },
+    /// No `Content-Length`, or not a number.
+    #[error("malformed record: no valid Content-Length")]
+    NoContentLength,
+    /// Something else than the end of the record after its block.
+    #[error("malformed record: the block does not end where Content-Length says (a truncated or damaged record)")]
+    BlockEnd,
+    /// A response record whose block holds no HTTP header.
+    #[error("malformed record: no HTTP response header")]
+    NoHttpHeader,
+    /// A response record whose block does not start with an HTTP status line.
+    #[error("malformed record: expected an HTTP status line, found {found:?}")]
+    NoHttpStatus {
+        /// The line's first 40 characters.
+        found: String,
+    },
+    /// An HTTP `Content-Encoding` this reader does not undo.
+    #[error("unsupported Content-Encoding {0:?}")]
+    UnsupportedEncoding(String),
+    /// A body that its `Content-Encoding` does not decode.
+    #[error("cannot decode Content-Encoding: {0}")]
+    Encoding(String),
 }
 
 /// Streams the records of one WARC/WET file.
@@ -421,7 +482,7 @@ pub struct WarcReader {
     /// After damage: skip to the next `WARC/` line without reporting more.
     resyncing: bool,
     /// An error found after a good record, reported on the next call.
-    pending: Option<RecordError>,
+    pending: Option<BadRecord>,
     skipped: BTreeMap<String, usize>,
     line: Vec<u8>,
     /// Bytes of a record block kept at most.
@@ -458,16 +519,21 @@ impl WarcReader {
         &self.skipped
     }
 
-    fn error(&self, id: Option<String>, url: Option<String>, error: String) -> RecordError {
-        RecordError {
+    fn error(
+        &self,
+        id: Option<String>,
+        url: Option<String>,
+        error: impl Into<RecordError>,
+    ) -> BadRecord {
+        BadRecord {
             id: id.unwrap_or_else(|| format!("{}#{}", self.name, self.ordinal)),
             url,
-            error,
+            error: error.into(),
         }
     }
 
     /// The next record, or the next damaged region; `None` at the end.
-    pub fn next_record(&mut self) -> Option<Result<WarcRecord, RecordError>> {
+    pub fn next_record(&mut self) -> Option<Result<WarcRecord, BadRecord>> {
         if let Some(e) = self.pending.take() {
             return Some(Err(e));
         }
@@ -482,7 +548,11 @@ impl WarcReader {
                     }
                     self.ordinal += 1;
                     self.resyncing = true;
-                    return Some(Err(self.error(None, None, format!("read error: {e}"))));
+                    return Some(Err(self.error(
+                        None,
+                        None,
+                        RecordError::Stream(e.to_string()),
+                    )));
                 }
             }
             let l = trim_eol(&self.line);
@@ -499,7 +569,7 @@ impl WarcReader {
                 return Some(Err(self.error(
                     None,
                     None,
-                    format!("expected a WARC record header, found {shown:?}"),
+                    WarcError::NotAHeader { found: shown },
                 )));
             }
         }
@@ -509,7 +579,7 @@ impl WarcReader {
         let mut rec = WarcRecord::default();
         loop {
             let r = self.stream.read_line(&mut self.line, MAX_LINE);
-            let bad = |this: &mut WarcReader, rec: &WarcRecord, why: String| {
+            let bad = |this: &mut WarcReader, rec: &WarcRecord, why: WarcError| {
                 this.resyncing = true;
                 Some(Err(this.error(
                     rec.id(),
@@ -518,17 +588,9 @@ impl WarcReader {
                 )))
             };
             match r {
-                Ok(None) => {
-                    return bad(
-                        self,
-                        &rec,
-                        "truncated record: the file ends inside its header".into(),
-                    )
-                }
-                Err(e) => return bad(self, &rec, format!("truncated record: {e}")),
-                Ok(Some(true)) => {
-                    return bad(self, &rec, "malformed record: header line too long".into())
-                }
+                Ok(None) => return bad(self, &rec, WarcError::HeaderCut),
+                Err(e) => return bad(self, &rec, WarcError::Cut(e.to_string())),
+                Ok(Some(true)) => return bad(self, &rec, WarcError::LongHeaderLine),
                 Ok(Some(false)) => {}
             }
             let l = trim_eol(&self.line);
@@ -536,7 +598,7 @@ impl WarcReader {
                 break;
             }
             if rec.headers.len() >= MAX_HEADER_LINES {
-                return bad(self, &rec, "malformed record: too many header lines".into());
+                return bad(self, &rec, WarcError::ManyHeaderLines);
             }
             let text = String::from_utf8_lossy(l);
             if text.starts_with([' ', '\t']) {
@@ -552,11 +614,7 @@ impl WarcReader {
                     .push((n.trim().to_ascii_lowercase(), v.trim().to_string())),
                 None => {
                     let shown: String = text.chars().take(40).collect();
-                    return bad(
-                        self,
-                        &rec,
-                        format!("malformed record: header line without ':' ({shown:?})"),
-                    );
+                    return bad(self, &rec, WarcError::NoColon { found: shown });
                 }
             }
         }
@@ -567,27 +625,19 @@ impl WarcReader {
             Some(Ok(n)) => n,
             _ => {
                 self.resyncing = true;
-                return Some(Err(self.error(
-                    id,
-                    url,
-                    "malformed record: no valid Content-Length".into(),
-                )));
+                return Some(Err(self.error(id, url, WarcError::NoContentLength)));
             }
         };
         let mut block = Vec::new();
         match self.stream.read_block(len, &mut block, self.max_record) {
             Ok(got) if got < len => {
                 self.resyncing = true;
-                return Some(Err(self.error(
-                    id,
-                    url,
-                    format!("truncated record: {got} of {len} bytes"),
-                )));
+                return Some(Err(self.error(id, url, WarcError::BlockCut { got, len })));
             }
             Ok(_) => {}
             Err(e) => {
                 self.resyncing = true;
-                return Some(Err(self.error(id, url, format!("truncated record: {e}"))));
+                return Some(Err(self.error(id, url, WarcError::Cut(e.to_string()))));
             }
         }
         rec.truncated = len > block.len() as u64;
@@ -611,16 +661,12 @@ impl WarcReader {
                         Some(i) if i > 0 => self.stream.unread(&block[i..]),
                         _ => self.resyncing = true,
                     }
-                    return Some(Err(self.error(
-                        id,
-                        url,
-                        "malformed record: the block does not end where Content-Length says (a truncated or damaged record)".into(),
-                    )));
+                    return Some(Err(self.error(id, url, WarcError::BlockEnd)));
                 }
                 Err(e) => {
                     self.resyncing = true;
                     self.ordinal += 1;
-                    self.pending = Some(self.error(None, None, format!("read error: {e}")));
+                    self.pending = Some(self.error(None, None, RecordError::Stream(e.to_string())));
                     break;
                 }
             }
@@ -641,7 +687,7 @@ impl WarcReader {
             .unwrap_or_else(|| format!("{}#{}", self.name, self.ordinal));
         let url = rec.header("warc-target-uri").map(strip_angles);
         let date = rec.header("warc-date").map(|d| d.trim().to_string());
-        let make = |payload: Result<Payload, String>| Record {
+        let make = |payload: Result<Payload, RecordError>| Record {
             id: id.clone(),
             url: url.clone(),
             date: date.clone(),
@@ -658,12 +704,12 @@ impl WarcReader {
                 if warc_ct.starts_with("application/http") || rec.block.starts_with(b"HTTP/") =>
             {
                 match http_payload(&rec.block) {
-                    Err(e) => Some(make(Err(e))),
+                    Err(e) => Some(make(Err(e.into()))),
                     Ok(h) => {
                         let is_html = match &h.mime {
                             Some(m) => is_html_mime(m),
                             None => rec.header("warc-identified-payload-type").map_or_else(
-                                || crate::read::input::looks_like_html(&rec.block[h.body..]),
+                                || looks_like_html(&rec.block[h.body..]),
                                 is_html_mime,
                             ),
                         };
@@ -673,7 +719,7 @@ impl WarcReader {
                         }
                         let body = match decode_body(&rec.block[h.body..], &h, self.max_record) {
                             Ok(b) => b,
-                            Err(e) => return Some(make(Err(e))),
+                            Err(e) => return Some(make(Err(e.into()))),
                         };
                         Some(make(Ok(Payload::Html {
                             bytes: body,
@@ -775,7 +821,7 @@ struct Http {
     encoding: Option<String>,
 }
 
-fn http_payload(block: &[u8]) -> Result<Http, String> {
+fn http_payload(block: &[u8]) -> Result<Http, WarcError> {
     let head_len = block.len().min(MAX_LINE * 4);
     let head = &block[..head_len];
     let (end, sep) = match memchr::memmem::find(head, b"\r\n\r\n") {
@@ -783,17 +829,16 @@ fn http_payload(block: &[u8]) -> Result<Http, String> {
         None => match memchr::memmem::find(head, b"\n\n") {
             Some(i) => (i, 2),
             None if block.starts_with(b"HTTP/") => (block.len(), 0),
-            None => return Err("malformed record: no HTTP response header".into()),
+            None => return Err(WarcError::NoHttpHeader),
         },
     };
     let text = String::from_utf8_lossy(&block[..end]);
     let mut lines = text.lines();
     let status = lines.next().unwrap_or("");
     if !status.starts_with("HTTP/") {
-        return Err(format!(
-            "malformed record: expected an HTTP status line, found {:?}",
-            status.chars().take(40).collect::<String>()
-        ));
+        return Err(WarcError::NoHttpStatus {
+            found: status.chars().take(40).collect(),
+        });
     }
     let mut h = Http {
         body: (end + sep).min(block.len()),
@@ -827,7 +872,7 @@ fn http_payload(block: &[u8]) -> Result<Http, String> {
 }
 
 /// Undo transfer and content encodings of an HTTP body.
-fn decode_body(body: &[u8], h: &Http, max: usize) -> Result<Vec<u8>, String> {
+fn decode_body(body: &[u8], h: &Http, max: usize) -> Result<Vec<u8>, WarcError> {
     let body = if h.chunked {
         dechunk(body).unwrap_or_else(|| body.to_vec())
     } else {
@@ -854,10 +899,10 @@ fn decode_body(body: &[u8], h: &Http, max: usize) -> Result<Vec<u8>, String> {
                 z
             }
         }
-        Some(other) => return Err(format!("unsupported Content-Encoding {other:?}")),
+        Some(other) => return Err(WarcError::UnsupportedEncoding(other.to_string())),
     };
     r.map(|_| out)
-        .map_err(|e| format!("cannot decode Content-Encoding: {e}"))
+        .map_err(|e| WarcError::Encoding(e.to_string()))
 }
 
 /// Decode `Transfer-Encoding: chunked`; `None` when the body is not chunked after all.
@@ -1050,6 +1095,7 @@ mod tests {
             .payload
             .as_ref()
             .unwrap_err()
+            .to_string()
             .starts_with("truncated record"));
     }
 

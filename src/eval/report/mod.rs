@@ -14,7 +14,7 @@ pub mod compare;
 pub mod html;
 mod markdown;
 
-pub use compare::{compare, Comparison};
+pub use compare::compare;
 pub use markdown::markdown;
 
 use crate::corpus::LabelledPage;

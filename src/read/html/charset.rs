@@ -45,6 +45,7 @@ pub struct Sniffed {
     pub encoding: &'static Encoding,
     /// Length of the byte-order mark to skip.
     pub bom: usize,
+    #[cfg_attr(not(test), allow(dead_code))] // what the tests check
     pub source: Source,
 }
 
@@ -94,7 +95,6 @@ pub fn sniff(bytes: &[u8], hint: Option<&str>, url: Option<&str>) -> Sniffed {
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static Encoding,
-    pub source: Source,
     /// Some bytes were malformed in that encoding and became U+FFFD.
     pub lossy: bool,
 }
@@ -131,7 +131,6 @@ fn decode_sniffed(bytes: &[u8], s: Sniffed, cut: bool) -> Decoded {
     Decoded {
         text,
         encoding: s.encoding,
-        source: s.source,
         lossy,
     }
 }

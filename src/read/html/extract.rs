@@ -57,6 +57,7 @@ pub struct Extracted {
     /// `<meta name="ghirbal:…">` values and the canonical URL from `<head>`.
     pub head: Head,
     /// The page was read with [`Options::fallback`].
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub fallback: bool,
     /// More than [`Limits::max_blocks`] blocks: the rest was dropped.
     pub truncated: bool,
@@ -269,7 +270,8 @@ fn landmark(e: &Element) -> Option<&'static str> {
 /// Split a `class`/`id` value into lower-case tokens: on every character that
 /// is not a letter or digit (any script, so Arabic class names count) and at
 /// camelCase humps; tokens of one character or only digits are dropped.
-pub fn class_tokens(value: &str, out: &mut Vec<String>, limit: usize) {
+#[cfg(test)]
+fn class_tokens(value: &str, out: &mut Vec<String>, limit: usize) {
     let mut buf = String::new();
     for_each_class_token(value, limit, &mut buf, |t| {
         if !out.iter().any(|o| o == t) {
@@ -406,27 +408,7 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> (Vec<(u32, u32)>, V
 }
 
 /// FNV-1a, for the short strings of one page's token tables.
-#[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::fnv::Fnv1a>>;
 
 /// The class tokens of one page, each distinct token once, by number; and
 /// per attribute value, the tokens [`class_tokens`] takes from it (values

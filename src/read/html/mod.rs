@@ -31,6 +31,7 @@
 pub mod charset;
 pub mod dom;
 pub mod extract;
+#[cfg(feature = "cli")]
 pub mod serialize;
 
 use crate::page::{Limits, OffsetMap, Page, PageKind};
@@ -39,12 +40,15 @@ use crate::page::{Limits, OffsetMap, Page, PageKind};
 #[derive(Debug)]
 pub struct HtmlPage {
     pub page: Page,
+    // For the commands that write labelled HTML (`label-apply`, `wcxb-convert`).
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub extracted: extract::Extracted,
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub dom: dom::Dom,
-    pub encoding: &'static encoding_rs::Encoding,
 }
 
 /// Decode, parse and cut an HTML document, keeping the tree.
+#[cfg(feature = "cli")]
 pub fn parse_page(
     id: &str,
     url: Option<&str>,
@@ -111,14 +115,13 @@ pub fn parse_page_as(
         page,
         extracted,
         dom,
-        encoding: decoded.encoding,
     }
 }
 
 /// An HTML page from raw bytes: decoded, parsed and cut into blocks.
 ///
 /// ```
-/// let page = ghirbal::read::html::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
+/// let page = ghirbal::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
 /// assert_eq!(page.text, "Home\nNews\nHello world.");
 /// assert_eq!(page.blocks[2].structure.as_ref().unwrap().tag_path, ["body", "p"]);
 /// ```
