@@ -2,7 +2,7 @@
 //!
 //! usage: `[MODEL=model.json] [PASS=1] cargo run --release --example explain PAGE.html NEEDLE`
 //! (pass two by default; PASS=1 for pass one).
-use ghirbal::features::{add_context_probs, places, Extractor, PageProbs, OWN};
+use ghirbal::__private::{add_context_probs, places, Extractor, PageProbs, CONTEXT_PROBS, OWN};
 use ghirbal::Role;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -14,7 +14,7 @@ fn main() {
     let m = owned
         .as_ref()
         .unwrap_or_else(|| ghirbal::default_model().unwrap());
-    let page = ghirbal::read::html::page_from_html("x", None, &html, None);
+    let page = ghirbal::page_from_html("x", None, &html, None);
     let langs = ghirbal::identify_blocks(&page);
     let rows = Extractor::new().rows(&page, &langs, &m.features);
     let h = m.html.as_ref().unwrap();
@@ -48,13 +48,10 @@ fn main() {
             format!("{n}/{copy}")
         } else if c < layout.pass1 {
             "hashed".to_string()
-        } else if c < layout.pass1 + ghirbal::features::CONTEXT_PROBS {
+        } else if c < layout.pass1 + CONTEXT_PROBS {
             "context".to_string()
         } else {
-            format!(
-                "container{}",
-                c - layout.pass1 - ghirbal::features::CONTEXT_PROBS
-            )
+            format!("container{}", c - layout.pass1 - CONTEXT_PROBS)
         };
         let e = groups.entry(name).or_default();
         for (k, ek) in e.iter_mut().enumerate() {

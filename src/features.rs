@@ -1782,12 +1782,6 @@ pub struct PageProbs<'a> {
 }
 
 impl<'a> PageProbs<'a> {
-    /// A page's context without container context (text pages, or a
-    /// configuration without it).
-    pub fn new(probs: &'a [[f32; Role::COUNT]]) -> PageProbs<'a> {
-        PageProbs::with_places(probs, &[], false)
-    }
-
     /// A page's context; with `container`, and `places` of every block
     /// (see [`places`]), the container context too.
     pub fn with_places(

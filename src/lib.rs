@@ -112,6 +112,8 @@ pub mod __private {
     #[cfg(feature = "cli")]
     pub use crate::eval::{align_tokens, report::html::esc as html_escape};
     pub use crate::features::Extractor;
+    // examples/explain.rs: per-column contributions of a block's scores.
+    pub use crate::features::{add_context_probs, places, PageProbs, CONTEXT_PROBS, OWN};
     pub use crate::segment::is_ignorable;
 }
 

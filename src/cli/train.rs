@@ -126,7 +126,7 @@ pub fn page_rows(pages: &[LabelledPage], weights: &[f32], cfg: &FeatureConfig) -
                 roles: p.roles.clone(),
                 html: p.page.kind == crate::PageKind::Html,
                 group: names.binary_search(&p.group()).expect("listed above") as u32,
-                places: ghirbal::features::places(&p.page),
+                places: crate::features::places(&p.page),
                 weight,
             }
         })

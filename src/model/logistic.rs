@@ -51,12 +51,13 @@ impl SparseRows {
 
     /// Append a row: its non-zero entries (a column may repeat: values add)
     /// and its class.
+    #[cfg(test)]
     pub fn push(&mut self, entries: impl IntoIterator<Item = (u32, f32)>, class: usize) {
         self.push_weighted(entries, class, 1.0);
     }
 
     /// Append a row that counts `weight` times in the loss (a weight of 1
-    /// gives the same fit, to the bit, as [`SparseRows::push`]).
+    /// gives the same fit, to the bit, as an unweighted row).
     pub fn push_weighted(
         &mut self,
         entries: impl IntoIterator<Item = (u32, f32)>,
