@@ -317,7 +317,7 @@ pub struct Place {
     pub weight: f32,
 }
 
-/// The [`Place`] of every block of an HTML page; empty for a page without
+/// The `Place` of every block of an HTML page; empty for a page without
 /// structure (text pages), which then has no container context.
 pub fn places(page: &Page) -> Vec<Place> {
     if page.blocks.iter().all(|b| b.structure.is_none()) {
