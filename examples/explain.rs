@@ -1,7 +1,8 @@
 //! Which columns push one block of an HTML page to each role (a debugging aid).
 //!
 //! usage: `[MODEL=model.json] [PASS=1] cargo run --release --example explain PAGE.html NEEDLE`
-//! (pass two by default; PASS=1 for pass one).
+//! (pass two by default; PASS=1 for pass one; ROLE=chrome etc. for the role
+//! weighed against body, legal by default).
 use ghirbal::__private::{add_context_probs, places, Extractor, PageProbs, CONTEXT_PROBS, OWN};
 use ghirbal::Role;
 fn main() {
@@ -58,7 +59,12 @@ fn main() {
             *ek += pass.weights[c * 5 + k] * v;
         }
     }
-    let legal = Role::Legal as usize;
+    // The role weighed against body: ROLE=chrome|nav|legal|ad (legal by default).
+    let against = std::env::var("ROLE").unwrap_or_else(|_| "legal".into());
+    let legal = ["body", "chrome", "nav", "legal", "ad"]
+        .iter()
+        .position(|r| *r == against)
+        .unwrap_or(Role::Legal as usize);
     let body = Role::Body as usize;
     let mut v: Vec<_> = groups.into_iter().collect();
     v.sort_by(|a, b| {
@@ -69,7 +75,7 @@ fn main() {
     println!("intercept {:?}", &pass.intercept);
     for (n, s) in v.iter().take(25) {
         println!(
-            "{:30} legal-body {:+.2}  {:?}",
+            "{:30} {against}-body {:+.2}  {:?}",
             n,
             s[legal] - s[body],
             s.map(|x| (x * 100.0).round() / 100.0)
