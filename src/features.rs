@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 9;
+pub const FEATURE_SET: u32 = 10;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,7 +90,7 @@ impl Default for FeatureConfig {
         FeatureConfig {
             feature_set: FEATURE_SET,
             hash_bits: 15,
-            char_ngrams: (3, 4),
+            char_ngrams: (4, 4),
             word_ngrams: (1, 2),
             normalization: NORMALIZATION.to_string(),
             long_block_words: 20,
@@ -213,6 +213,28 @@ pub const OWN: &[&str] = &[
     "ln_legal_words",
     "ad_word_share",
     "ln_ad_words",
+    "x_w0_l0",
+    "x_w0_l1",
+    "x_w0_l2",
+    "x_w0_l3",
+    "x_w1_l0",
+    "x_w1_l1",
+    "x_w1_l2",
+    "x_w1_l3",
+    "x_w2_l0",
+    "x_w2_l1",
+    "x_w2_l2",
+    "x_w2_l3",
+    "x_w3_l0",
+    "x_w3_l1",
+    "x_w3_l2",
+    "x_w3_l3",
+    "x_w4_l0",
+    "x_w4_l1",
+    "x_w4_l2",
+    "x_w4_l3",
+    "prose_en",
+    "prose_ar",
 ];
 
 /// Language and script features, which [`FeatureConfig::shared_language`]
@@ -1374,6 +1396,29 @@ impl Extractor {
                 f.dense[col!("ad_word_share")] = ad as f32 / w;
                 f.dense[col!("ln_ad_words")] = (1.0 + ad as f32).ln() / 2.0;
                 f.dense[col!("ln_unlinked_words")] = (1.0 + f.words as f32 * (1.0 - ld)).ln() / 5.0;
+                // Length crossed with link density, as jusText's
+                // context-free classes are (a linear model cannot make
+                // "long and unlinked" out of the two columns alone).
+                let wb = match f.words {
+                    0..=1 => 0,
+                    2..=3 => 1,
+                    4..=9 => 2,
+                    10..=29 => 3,
+                    _ => 4,
+                };
+                let lb = if ld <= 0.0 {
+                    0
+                } else if ld <= 0.2 {
+                    1
+                } else if ld <= 0.5 {
+                    2
+                } else {
+                    3
+                };
+                f.dense[col!("x_w0_l0") + wb * 4 + lb] = 1.0;
+                let prose = f.words >= 10 && ld <= 0.2;
+                f.dense[col!("prose_en")] = f32::from(prose && en_stop as f32 / w >= 0.3);
+                f.dense[col!("prose_ar")] = f32::from(prose && ar_stop as f32 / w >= 0.15);
             }
             self.near.extend(
                 self.tokens
@@ -1712,7 +1757,7 @@ impl Extractor {
             bounds.push(word.len() + 1);
             bounds.push(word.len() + 2); // after "$"
             let m = bounds.len() - 1; // characters including both boundaries
-            for n in cmin..=cmax {
+            for n in cmin.max(1)..=cmax {
                 if n > m {
                     break;
                 }

@@ -58,6 +58,12 @@ pub struct Args {
     /// Value of hashed markup entries (tags, class/id tokens).
     #[arg(long, default_value_t = FeatureConfig::default().markup_hash_scale)]
     markup_hash_scale: f32,
+    /// Character n-gram lengths inside words, `MIN-MAX` (`0-0`: none).
+    #[arg(long, value_parser = parse_range, default_value = "4-4")]
+    char_ngrams: (usize, usize),
+    /// Word n-gram lengths, `MIN-MAX` (`0-0`: none).
+    #[arg(long, value_parser = parse_range, default_value = "1-2")]
+    word_ngrams: (usize, usize),
     /// Add the share of the page's prose under each of a block's nearest
     /// ancestors (measured: no gain on WCXB, a loss on the real Arabic pages).
     #[arg(long)]
@@ -352,6 +358,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         prose_shares: args.prose_shares,
         container_context: !args.no_container_context,
         shared_language: args.shared_language,
+        char_ngrams: args.char_ngrams,
+        word_ngrams: args.word_ngrams,
         ..FeatureConfig::default()
     };
     anyhow::ensure!(
@@ -422,10 +430,29 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     say("done");
     model.training.data_fingerprint = corpus::fingerprint(&pages);
     model.training.cross_validation = cv;
+    if args.site_balance != 0.0 || !args.weighted.is_empty() {
+        model.training.weighting = Some(serde_json::json!({
+            "site_balance": args.site_balance,
+            "weighted": args.weighted,
+        }));
+    }
     model
         .save(&args.out)
         .with_context(|| format!("cannot write model {}", args.out.display()))?;
     pb.finish_and_clear();
     eprintln!("ghirbal: wrote {}", args.out.display());
     Ok(Outcome::Ok)
+}
+
+/// `MIN-MAX` of n-gram lengths (`0-0` for none).
+fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| format!("expected MIN-MAX, got {s:?}"))?;
+    let a: usize = a.trim().parse().map_err(|_| format!("bad MIN in {s:?}"))?;
+    let b: usize = b.trim().parse().map_err(|_| format!("bad MAX in {s:?}"))?;
+    if a > b || b > 8 {
+        return Err(format!("{s:?}: need MIN <= MAX <= 8"));
+    }
+    Ok((a, b))
 }

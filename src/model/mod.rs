@@ -178,6 +178,10 @@ pub struct TrainingInfo {
     /// Cross-validation figures, when `--folds` was given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cross_validation: Option<serde_json::Value>,
+    /// How the pages were weighted (site balance, extra weighted
+    /// directories), when they were not all weighted alike.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub weighting: Option<serde_json::Value>,
 }
 
 /// A trained role model.
@@ -481,6 +485,7 @@ impl Model {
                 max_iterations: params.max_iterations,
                 stack_folds: folds,
                 cross_validation: None,
+                weighting: None,
             },
         })
     }
