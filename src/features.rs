@@ -1941,6 +1941,36 @@ mod tests {
     }
 
     #[test]
+    fn length_and_link_density_cross_is_one_hot_and_prose_needs_stopwords() {
+        let prose = "The council said on Tuesday that the new road would be \
+                     finished before the end of the year, and that the work \
+                     had been paid for by the city. The mayor welcomed it.";
+        let p = page(&format!(
+            "Home\n{prose}\nOil Gas Coal Wind Solar Nuclear Hydro Tidal Power Grid Prices"
+        ));
+        let langs: Vec<_> = p.iter().map(|(_, t)| identify(t)).collect();
+        let rows = Extractor::new().rows(&p, &langs, &FeatureConfig::default());
+        let cross = col!("x_w0_l0") as u32..col!("x_w4_l3") as u32 + 1;
+        let cells = |i: usize| -> Vec<u32> {
+            let r: &Row = &rows[i];
+            r.entries
+                .iter()
+                .filter(|e| cross.contains(&e.0))
+                .map(|e| e.0)
+                .collect()
+        };
+        // One word, no links; 30+ words; 10-29 words (text pages: no links).
+        assert_eq!(cells(0), vec![col!("x_w0_l0") as u32]);
+        assert_eq!(cells(1), vec![(col!("x_w0_l0") + 4 * 4) as u32]);
+        assert_eq!(cells(2), vec![(col!("x_w0_l0") + 3 * 4) as u32]);
+        let has = |i: usize, c: usize| rows[i].entries.iter().any(|e| e.0 == c as u32);
+        assert!(has(1, col!("prose_en")));
+        // Ten nouns and no function word: long, but not prose.
+        assert!(!has(2, col!("prose_en")));
+        assert!(!has(0, col!("prose_en")) && !has(1, col!("prose_ar")));
+    }
+
+    #[test]
     fn rows_stay_inside_the_layout_and_are_deterministic() {
         let p =
             page("عاجل\nOil prices climb as OPEC+ meets in Vienna today.\n© 2025 Al Wadi\nعاجل");
