@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Body text on real pages, ghirbal's out-of-fold labels side by side with the peers.
 
-usage: real_peers.py --oof OOF.jsonl [--wcxb DIR] [--eval-ids FILE] [--arabic DIR ...]
+usage: real_peers.py --oof OOF.jsonl [--wcxb DIR [--wcxb-labels DIR]] [--eval-ids FILE] [--arabic DIR ...]
 
 - WCXB pages: every peer extracts the main text of the raw page
   (`DIR/html/ID.html.gz`); ghirbal's body is the `body` blocks of its record in
@@ -9,7 +9,11 @@ usage: real_peers.py --oof OOF.jsonl [--wcxb DIR] [--eval-ids FILE] [--arabic DI
   was labelled by a model that never saw its host). Scored by the benchmark's
   word-level F1 (lower-cased `\\w+` tokens, bag of words) against
   `main_content`, mean over pages: on all pages, and on the pages of
-  `--eval-ids` (the pages the earlier models never trained on).
+  `--eval-ids` (the pages the earlier models never trained on). With
+  `--wcxb-labels training-data/train/wcxb`, the training labels' own body is
+  scored the same way, overall and per page type: where `LABELS.md` and the
+  benchmark's gold disagree (bylines, product reviews, a listing's item
+  lines), no model that learns the labels can score above it.
 - Labelled real pages (`--arabic DIR`, labelled HTML): the gold body is the
   text under `data-ghirbal-role="body"`; the same metric, mean and minimum over
   pages. Peers read the labelled page itself (its visible text and markup are
@@ -103,6 +107,24 @@ def peer_texts(names, pages, language="English"):
     return out
 
 
+def by_type(wcxb, gold, labelled, scores):
+    """Mean word-F1 per WCXB page type on the pages that have training labels."""
+    types = {}
+    for i in gold:
+        with open(os.path.join(wcxb, "ground-truth", i + ".json"), encoding="utf-8") as fh:
+            t = (json.load(fh).get("_internal") or {}).get("page_type") or {}
+        types[i] = t.get("primary", "?") if isinstance(t, dict) else str(t)
+    ids = [i for i in gold if i in labelled]
+    names = list(scores)
+    print(f"\nWCXB dev by page type, the {len(ids)} pages with training labels\n")
+    print("| page type | pages | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    for t in sorted(set(types[i] for i in ids)) + ["all"]:
+        sel = [i for i in ids if t in ("all", types[i])]
+        cells = " | ".join(f"{sum(scores[n][i] for i in sel) / len(sel):.3f}" for n in names)
+        print(f"| {t} | {len(sel)} | {cells} |")
+
+
 def table(title, rows):
     print(f"\n{title}\n")
     print("| tool | pages | mean word-F1 | min | pages < 0.80 |")
@@ -117,6 +139,11 @@ def main():
     ap.add_argument("--oof", required=True)
     ap.add_argument("--wcxb")
     ap.add_argument("--eval-ids")
+    ap.add_argument(
+        "--wcxb-labels",
+        help="labelled WCXB pages (training-data/train/wcxb): score their own body labels "
+        "against the gold too, the ceiling for a model that learns LABELS.md",
+    )
     ap.add_argument("--arabic", action="append", default=[])
     ap.add_argument("--peers", default=",".join(PEERS))
     ap.add_argument("--per-page", action="store_true")
@@ -135,8 +162,17 @@ def main():
                 pages[i] = read(os.path.join(a.wcxb, "html", i + ".html.gz"))
         texts = peer_texts(peers, pages)
         texts = {"ghirbal (out-of-fold, by host)": {i: bodies.get(i, "") for i in gold}, **texts}
+        labelled = {}
+        if a.wcxb_labels:
+            for f in sorted(os.listdir(a.wcxb_labels)):
+                if ".htm" in f:
+                    b = read(os.path.join(a.wcxb_labels, f))
+                    labelled[page_id(b, f.split(".")[0])] = gold_body(b)
+            texts["the training labels' own body (LABELS.md)"] = labelled
         scores = {t: {i: word_f1(x.get(i, ""), g) for i, g in gold.items()} for t, x in texts.items()}
         table(f"WCXB dev, all {len(gold)} pages with a gold main text", list(scores.items()))
+        if labelled:
+            by_type(a.wcxb, gold, labelled, scores)
         if a.eval_ids:
             keep = {l.strip() for l in open(a.eval_ids) if l.strip() and not l.startswith("#")}
             table(

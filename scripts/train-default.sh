@@ -51,7 +51,8 @@ if [ -x target/bench-venv/bin/python ]; then
         echo "F1 (lower-cased \\w+ tokens, bag of words) of the extracted body against the gold,"
         echo "mean over pages; ghirbal's labels come from models that never saw the page's host."
         target/bench-venv/bin/python scripts/real_peers.py --oof "$work/oof.jsonl" \
-            --wcxb ../shared/data/wcxb-dev --eval-ids training-data/wcxb/eval-ids.txt \
+            --wcxb ../shared/data/wcxb-dev --wcxb-labels training-data/train/wcxb \
+            --eval-ids training-data/wcxb/eval-ids.txt \
             --arabic training-data/train/real-ar --per-page
     } > models/default.real.md
 else
