@@ -7,10 +7,11 @@
 # `ghirbal train --threads 1 --verbose` runs on one core (taskset) under
 # /usr/bin/time -v; the script prints the phases, wall and CPU time, peak RSS.
 #
-#   scripts/bench-train.sh [PAGES]
+#   scripts/bench-train.sh [PAGES [TRAIN FLAGS...]]   e.g. 10000 --stack-iterations 50
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages=${1:-10000}
+shift || true
 out=target/bench-data/train-$pages
 cargo build --release --quiet
 if [ ! -f "$out/.done" ]; then
@@ -41,4 +42,4 @@ PY
 fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%RZ), ghirbal $(git rev-parse --short HEAD)" >&2
 /usr/bin/time -v taskset -c 0 target/release/ghirbal train --threads 1 --verbose "$out" \
-  --out target/bench-data/train-$pages.model.json 2> >(grep -E "ghirbal|Elapsed|User time|System time|Maximum resident" >&2)
+  --out target/bench-data/train-$pages.model.json "$@" 2> >(grep -E "ghirbal|Elapsed|User time|System time|Maximum resident" >&2)

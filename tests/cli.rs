@@ -398,6 +398,35 @@ fn training_is_deterministic_and_the_model_is_usable() {
 }
 
 #[test]
+fn fewer_stacking_iterations_change_only_the_stacking_fits() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(3);
+    let train = |name: &str, extra: &[&str]| -> Value {
+        let out = d.path().join(name);
+        let mut args: Vec<&str> = vec!["train"];
+        args.extend(corpus.iter().map(String::as_str));
+        args.extend(["--out", out.to_str().unwrap(), "--max-iterations", "20"]);
+        args.extend(["--hash-bits", "8", "--stack-folds", "2"]);
+        args.extend(extra);
+        let o = run(&args, b"");
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
+    };
+    let plain = train("a.json", &[]);
+    // As many stacking iterations as the others: the same model, and
+    // nothing recorded.
+    let same = train("b.json", &["--stack-iterations", "20"]);
+    assert_eq!(plain, same);
+    assert!(plain["training"].get("stack_iterations").is_none());
+    // Fewer: pass one (fitted on all pages) is unchanged, pass two (fitted
+    // on the stacking folds' probabilities) is not, and the model says so.
+    let fewer = train("c.json", &["--stack-iterations", "2"]);
+    assert_eq!(fewer["training"]["stack_iterations"], 2);
+    assert_eq!(plain["pass1"], fewer["pass1"]);
+    assert_ne!(plain["pass2"], fewer["pass2"]);
+}
+
+#[test]
 fn cross_validation_is_split_by_site() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("m.json");

@@ -40,6 +40,11 @@ pub struct Args {
     /// Folds for the out-of-fold probabilities of the second pass.
     #[arg(long, default_value_t = TrainParams::default().stack_folds)]
     stack_folds: usize,
+    /// Optimiser iterations of each stacking fold's fit (the fits that give
+    /// pass two its out-of-fold probabilities), when fewer than
+    /// --max-iterations.
+    #[arg(long)]
+    stack_iterations: Option<u64>,
     /// Hashed feature columns: 2^BITS.
     #[arg(long, default_value_t = FeatureConfig::default().hash_bits)]
     hash_bits: u32,
@@ -370,6 +375,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         alpha: args.alpha,
         max_iterations: args.max_iterations,
         stack_folds: args.stack_folds,
+        stack_iterations: args.stack_iterations,
         seed: args.seed,
     };
     let pb = progress(true);

@@ -175,6 +175,10 @@ pub struct TrainingInfo {
     pub max_iterations: u64,
     /// Folds used to produce pass two's out-of-fold training probabilities.
     pub stack_folds: usize,
+    /// Optimiser iterations of each stacking fold's fit, when fewer than
+    /// `max_iterations`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub stack_iterations: Option<u64>,
     /// Cross-validation figures, when `--folds` was given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cross_validation: Option<serde_json::Value>,
@@ -210,6 +214,10 @@ pub struct TrainParams {
     pub alpha: f64,
     pub max_iterations: u64,
     pub stack_folds: usize,
+    /// Optimiser iterations of the stacking folds' pass-one fits (whose
+    /// only use is pass two's out-of-fold probabilities); `None`:
+    /// `max_iterations`.
+    pub stack_iterations: Option<u64>,
     pub seed: u64,
 }
 
@@ -219,6 +227,7 @@ impl Default for TrainParams {
             alpha: 0.3,
             max_iterations: 100,
             stack_folds: 3,
+            stack_iterations: None,
             seed: 42,
         }
     }
@@ -484,6 +493,9 @@ impl Model {
                 alpha: params.alpha,
                 max_iterations: params.max_iterations,
                 stack_folds: folds,
+                stack_iterations: params
+                    .stack_iterations
+                    .filter(|&n| n < params.max_iterations),
                 cross_validation: None,
                 weighting: None,
             },
@@ -521,6 +533,12 @@ fn fit_passes(
         .map(|p| site_fold[groups.binary_search(&p.group).expect("listed above")])
         .collect();
     let mut oof: Vec<Vec<[f32; Role::COUNT]>> = vec![Vec::new(); pages.len()];
+    let stack_params = TrainParams {
+        max_iterations: params
+            .stack_iterations
+            .map_or(params.max_iterations, |n| n.min(params.max_iterations)),
+        ..*params
+    };
     if groups.len() >= 2 {
         for f in 0..folds {
             progress(&format!("stacking fold {}/{}", f + 1, folds));
@@ -537,13 +555,14 @@ fn fit_passes(
             if held.is_empty() {
                 continue;
             }
-            let fold_model =
-                match fit_linear(pages, &train, layout.pass1, params, |p, _| p.rows.clone()) {
-                    Ok(m) => m,
-                    // A fold missing a role: fall back to the full pass one.
-                    Err(ModelError::Data(_)) => pass1.clone(),
-                    Err(e) => return Err(e),
-                };
+            let fold_model = match fit_linear(pages, &train, layout.pass1, &stack_params, |p, _| {
+                p.rows.clone()
+            }) {
+                Ok(m) => m,
+                // A fold missing a role: fall back to the full pass one.
+                Err(ModelError::Data(_)) => pass1.clone(),
+                Err(e) => return Err(e),
+            };
             for &i in &held {
                 oof[i] = pages[i]
                     .rows
