@@ -30,6 +30,7 @@ pub mod wcxb;
 
 use crate::corpus::{CorpusError, LabelledPage};
 use crate::label::{Dir, Lang, Role};
+use crate::output::plural;
 use crate::{BlockLabel, Classifier, Model};
 use serde::{Deserialize, Serialize};
 use similar::algorithms::DiffHook;
@@ -1328,15 +1329,21 @@ impl fmt::Display for Report {
         }
         writeln!(
             f,
-            "{} pages, {} blocks, {} tokens",
-            self.pages, self.blocks, self.tokens
+            "{}, {}, {}",
+            plural(self.pages, "page"),
+            plural(self.blocks, "block"),
+            plural(self.tokens, "token")
         )?;
         let s = &self.segmentation;
         if s.pages_matching < self.pages || s.tokens_missed + s.tokens_extra > 0 {
             writeln!(
                 f,
-                "segmentation matches on {} of {} pages; tokens: {} aligned, {} missed, {} extra",
-                s.pages_matching, self.pages, s.tokens_aligned, s.tokens_missed, s.tokens_extra
+                "segmentation matches on {} of {}; tokens: {} aligned, {} missed, {} extra",
+                s.pages_matching,
+                plural(self.pages, "page"),
+                s.tokens_aligned,
+                s.tokens_missed,
+                s.tokens_extra
             )?;
         }
         writeln!(f)?;
@@ -1354,8 +1361,11 @@ impl fmt::Display for Report {
         let w = &self.body_words;
         writeln!(
             f,
-            "\n\nBody word-F1 (WCXB style, mean of {} pages): precision {:.4}  recall {:.4}  F1 {:.4}",
-            w.pages, w.precision, w.recall, w.f1
+            "\n\nBody word-F1 (WCXB style, mean of {}): precision {:.4}  recall {:.4}  F1 {:.4}",
+            plural(w.pages, "page"),
+            w.precision,
+            w.recall,
+            w.f1
         )?;
         if let Some(all) = self.calibration.last().filter(|c| c.blocks > 0) {
             write!(f, "Calibration error (ECE): all {:.4}", all.ece)?;
@@ -1368,8 +1378,12 @@ impl fmt::Display for Report {
         for p in self.per_page.iter().take(10) {
             writeln!(
                 f,
-                "  {:.3}  {:.3} body-words  {:.3} lang  {:>4} blocks  {}",
-                p.role_accuracy_tokens, p.body_word_f1, p.lang_accuracy_tokens, p.blocks, p.id
+                "  {:.3}  {:.3} body-words  {:.3} lang  {:>11}  {}",
+                p.role_accuracy_tokens,
+                p.body_word_f1,
+                p.lang_accuracy_tokens,
+                plural(p.blocks, "block"),
+                p.id
             )?;
         }
         Ok(())

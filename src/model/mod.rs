@@ -22,6 +22,7 @@ use crate::features::{
     add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Place, Row,
 };
 use crate::label::Role;
+use crate::output::plural;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -392,15 +393,15 @@ impl Model {
         ] {
             if lin.n_features != want {
                 return Err(ModelError::Shape(format!(
-                    "{name} has {} features, the feature configuration gives {want}",
-                    lin.n_features
+                    "{name} has {}, the feature configuration gives {want}",
+                    plural(lin.n_features, "feature")
                 )));
             }
             if lin.weights.len() != want * Role::COUNT || lin.intercept.len() != Role::COUNT {
                 return Err(ModelError::Shape(format!(
-                    "{name} has {} weights and {} intercepts, expected {} and {}",
-                    lin.weights.len(),
-                    lin.intercept.len(),
+                    "{name} has {} and {}, expected {} and {}",
+                    plural(lin.weights.len(), "weight"),
+                    plural(lin.intercept.len(), "intercept"),
                     want * Role::COUNT,
                     Role::COUNT
                 )));
@@ -692,9 +693,9 @@ fn fit_linear(
     }
     if let Some(k) = present.iter().position(|p| !p) {
         return Err(ModelError::Data(format!(
-            "no block labelled {:?} among {} blocks; every role needs examples",
+            "no block labelled {:?} among {}; every role needs examples",
             Role::ALL[k].as_str(),
-            n
+            plural(n, "block")
         )));
     }
     let fitted = crate::model::logistic::fit(
