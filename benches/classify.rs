@@ -53,7 +53,7 @@ fn stages(c: &mut Criterion) {
         let mut ex = Extractor::new();
         b.iter(|| {
             for (p, l) in pages.iter().zip(&langs) {
-                black_box(ex.rows(p, l, &model.features));
+                black_box(ex.rows(p, l, model.features()));
             }
         })
     });
@@ -62,7 +62,7 @@ fn stages(c: &mut Criterion) {
         pages
             .iter()
             .zip(&langs)
-            .map(|(p, l)| ex.rows(p, l, &model.features))
+            .map(|(p, l)| ex.rows(p, l, model.features()))
             .collect()
     };
     g.bench_function("predict", |b| {

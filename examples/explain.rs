@@ -17,18 +17,22 @@ fn main() {
         .unwrap_or_else(|| ghirbal::default_model().unwrap());
     let page = ghirbal::page_from_html("x", None, &html, None);
     let langs = ghirbal::identify_blocks(&page);
-    let rows = Extractor::new().rows(&page, &langs, &m.features);
-    let h = m.html.as_ref().unwrap();
-    let p1: Vec<_> = rows.iter().map(|r| h.pass1.predict(r)).collect();
+    let rows = Extractor::new().rows(&page, &langs, m.features());
+    assert!(
+        m.has_html_passes(),
+        "the model has no passes for HTML pages"
+    );
+    let (pass1, pass2) = m.passes(true);
+    let p1: Vec<_> = rows.iter().map(|r| pass1.predict(r)).collect();
     let pl = places(&page);
-    let ctx = PageProbs::with_places(&p1, &pl, m.features.container_context);
+    let ctx = PageProbs::with_places(&p1, &pl, m.features().container_context);
     let layout = m.layout();
     let i = page
         .iter()
         .position(|(_, t)| t.contains(needle.as_str()))
         .unwrap();
     let first = std::env::var("PASS").is_ok_and(|p| p == "1");
-    let pass = if first { &h.pass1 } else { &h.pass2 };
+    let pass = if first { pass1 } else { pass2 };
     let row = if first {
         rows[i].clone()
     } else {

@@ -102,7 +102,7 @@ fn main() {
                 }
                 Stage::ClassifyWithoutLanguage => {
                     let langs = no_language(&page);
-                    let rows = extractor.rows(&page, &langs, &model.features);
+                    let rows = extractor.rows(&page, &langs, model.features());
                     black_box(model.predict_page(&rows));
                 }
             }

@@ -88,7 +88,7 @@ mod segment;
 
 pub use label::{Dir, Lang, Role, UnknownLabel};
 pub use lang::{identify, Evidence, Identifier, LangInfo, Path as LangPath, Span, WordCounts};
-pub use model::{Model, ModelError};
+pub use model::{Model, ModelError, TrainingInfo};
 pub use output::{
     annotated, body_text, error_line, json_line, json_line_dated, jsonl_text, PageSummary,
 };

@@ -10,7 +10,7 @@
 mod human;
 
 #[cfg(feature = "cli")]
-pub use human::{human, plural, Bidi, HumanOptions, DEFAULT_WIDTH};
+pub use human::{human, Bidi, HumanOptions, DEFAULT_WIDTH};
 
 #[cfg(test)]
 use crate::label::Dir;
@@ -18,6 +18,17 @@ use crate::label::{Lang, Role};
 use crate::page::Page;
 use crate::BlockLabel;
 use serde::Serialize;
+
+/// A count and its unit, agreeing: `plural(1, "page")` is `1 page`,
+/// `plural(2, "page")` `2 pages` (units whose plural is not `…s` need
+/// their own wording). For every count in a message to a person.
+pub(crate) fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, unit: &str) -> String {
+    if n == N::from(1) {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
 
 /// Output format of `classify`.
 #[cfg(feature = "cli")]
@@ -518,6 +529,17 @@ pub fn annotated(page: &Page, labels: &[BlockLabel]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_unit() {
+        assert_eq!(plural(0usize, "page"), "0 pages");
+        assert_eq!(plural(1usize, "page"), "1 page");
+        assert_eq!(plural(2usize, "record"), "2 records");
+        assert_eq!(plural(1u64, "byte"), "1 byte");
+        assert_eq!(plural(4096u64, "byte"), "4096 bytes");
+        assert_eq!(plural(1u32, "crawl record"), "1 crawl record");
+        assert_eq!(plural(3u32, "role error"), "3 role errors");
+    }
 
     #[test]
     fn strings_are_escaped_as_serde_json_escapes_them() {

@@ -1081,6 +1081,23 @@ fn messages_count_in_the_singular_when_there_is_one() {
         "{}",
         stderr(&o)
     );
+    // The evaluation of one labelled page: its text and Markdown reports.
+    let d = tempfile::tempdir().unwrap();
+    let gold = d.path().join("gold");
+    std::fs::create_dir(&gold).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/report/gold/en-story.txt"),
+        gold.join("en-story.txt"),
+    )
+    .unwrap();
+    let o = run_in(d.path(), &["eval", "gold", "--report-md", "r.md"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("\n1 page, "), "{text}");
+    assert!(text.contains("(WCXB style, mean of 1 page)"), "{text}");
+    let md = std::fs::read_to_string(d.path().join("r.md")).unwrap();
+    assert!(md.contains("count the 1 page ("), "{md}");
+    assert!(md.contains("averaged over 1 page:"), "{md}");
 }
 
 #[test]

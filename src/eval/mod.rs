@@ -30,10 +30,14 @@ pub mod wcxb;
 
 use crate::corpus::{CorpusError, LabelledPage};
 use crate::label::{Dir, Lang, Role};
+use crate::output::plural;
 use crate::{BlockLabel, Classifier, Model};
 use serde::{Deserialize, Serialize};
+use similar::algorithms::DiffHook;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::fmt;
+use std::ops::Range;
 
 /// Value of the `schema` field of every report.
 pub const SCHEMA_NAME: &str = "ghirbal-eval-report";
@@ -375,11 +379,14 @@ pub fn align_tokens<S: AsRef<str>>(a: &[S], b: &[S]) -> Vec<Option<usize>> {
         }
         let (n, m) = (a1 - a0, b1 - b0);
         if n.saturating_mul(m) <= MAX_DP_CELLS {
-            lcs(&a[a0..a1], &b[b0..b1], a0, b0, &mut out);
+            lcs(&a, a0..a1, &b, b0..b1, &mut out);
             continue;
         }
         // Too large for the table: cut at tokens that occur once on each side,
-        // keeping the longest increasing run of them (patience diff).
+        // keeping the longest increasing run of them (patience diff), and
+        // solve the pieces again. Not `similar`'s patience diff: that fills
+        // the gaps between anchors by Myers' algorithm, which pairs equally
+        // long alternatives differently from the table walk of `lcs`.
         let anchors = unique_anchors(&a[a0..a1], &b[b0..b1]);
         if anchors.is_empty() {
             // No safe cut: these tokens stay unaligned (missed and extra).
@@ -398,33 +405,27 @@ pub fn align_tokens<S: AsRef<str>>(a: &[S], b: &[S]) -> Vec<Option<usize>> {
     out
 }
 
-/// Longest common subsequence of two small slices, written into `out`.
-fn lcs(a: &[&str], b: &[&str], a_off: usize, b_off: usize, out: &mut [Option<usize>]) {
-    let (n, m) = (a.len(), b.len());
-    let w = m + 1;
-    // len[i * w + j]: LCS length of a[i..] and b[j..].
-    let mut len = vec![0u32; (n + 1) * w];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            len[i * w + j] = if a[i] == b[j] {
-                len[(i + 1) * w + j + 1] + 1
-            } else {
-                len[(i + 1) * w + j].max(len[i * w + j + 1])
-            };
+/// A longest common subsequence of `a[ra]` and `b[rb]`, written into `out`
+/// (absolute indices), by `similar`'s LCS table.
+///
+/// The "raw" entry point: `similar::algorithms::lcs::diff` first tries a
+/// fast path that gives up on near-disjoint ranges (up to 64 common tokens
+/// left unmatched), which this exact alignment must not do. The table walk
+/// matches equal tokens at once and otherwise skips a gold token on ties,
+/// the choice among equally long subsequences that the reports were made
+/// with (pinned by `alignment_matches_a_by_definition_lcs`).
+fn lcs(a: &[&str], ra: Range<usize>, b: &[&str], rb: Range<usize>, out: &mut [Option<usize>]) {
+    struct Matches<'o>(&'o mut [Option<usize>]);
+    impl DiffHook for Matches<'_> {
+        type Error = Infallible;
+        fn equal(&mut self, old: usize, new: usize, len: usize) -> Result<(), Infallible> {
+            for k in 0..len {
+                self.0[old + k] = Some(new + k);
+            }
+            Ok(())
         }
     }
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if a[i] == b[j] {
-            out[a_off + i] = Some(b_off + j);
-            i += 1;
-            j += 1;
-        } else if len[(i + 1) * w + j] >= len[i * w + j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
+    let Ok(()) = similar::algorithms::lcs::diff_deadline_raw(&mut Matches(out), a, ra, b, rb, None);
 }
 
 /// Pairs `(i, j)` of tokens unique in both `a` and `b`, increasing in both.
@@ -1328,15 +1329,21 @@ impl fmt::Display for Report {
         }
         writeln!(
             f,
-            "{} pages, {} blocks, {} tokens",
-            self.pages, self.blocks, self.tokens
+            "{}, {}, {}",
+            plural(self.pages, "page"),
+            plural(self.blocks, "block"),
+            plural(self.tokens, "token")
         )?;
         let s = &self.segmentation;
         if s.pages_matching < self.pages || s.tokens_missed + s.tokens_extra > 0 {
             writeln!(
                 f,
-                "segmentation matches on {} of {} pages; tokens: {} aligned, {} missed, {} extra",
-                s.pages_matching, self.pages, s.tokens_aligned, s.tokens_missed, s.tokens_extra
+                "segmentation matches on {} of {}; tokens: {} aligned, {} missed, {} extra",
+                s.pages_matching,
+                plural(self.pages, "page"),
+                s.tokens_aligned,
+                s.tokens_missed,
+                s.tokens_extra
             )?;
         }
         writeln!(f)?;
@@ -1354,8 +1361,11 @@ impl fmt::Display for Report {
         let w = &self.body_words;
         writeln!(
             f,
-            "\n\nBody word-F1 (WCXB style, mean of {} pages): precision {:.4}  recall {:.4}  F1 {:.4}",
-            w.pages, w.precision, w.recall, w.f1
+            "\n\nBody word-F1 (WCXB style, mean of {}): precision {:.4}  recall {:.4}  F1 {:.4}",
+            plural(w.pages, "page"),
+            w.precision,
+            w.recall,
+            w.f1
         )?;
         if let Some(all) = self.calibration.last().filter(|c| c.blocks > 0) {
             write!(f, "Calibration error (ECE): all {:.4}", all.ece)?;
@@ -1368,8 +1378,12 @@ impl fmt::Display for Report {
         for p in self.per_page.iter().take(10) {
             writeln!(
                 f,
-                "  {:.3}  {:.3} body-words  {:.3} lang  {:>4} blocks  {}",
-                p.role_accuracy_tokens, p.body_word_f1, p.lang_accuracy_tokens, p.blocks, p.id
+                "  {:.3}  {:.3} body-words  {:.3} lang  {:>11}  {}",
+                p.role_accuracy_tokens,
+                p.body_word_f1,
+                p.lang_accuracy_tokens,
+                plural(p.blocks, "block"),
+                p.id
             )?;
         }
         Ok(())
@@ -1453,6 +1467,96 @@ mod tests {
         );
         assert_eq!(align_tokens::<&str>(&[], &["a"]), vec![]);
         assert_eq!(align_tokens(&["a"], &[]), vec![None]);
+    }
+
+    /// LCS length of `a` and `b` by the textbook recurrence on the whole
+    /// sequences.
+    fn lcs_len(a: &[&str], b: &[&str]) -> usize {
+        let mut len = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for i in (0..a.len()).rev() {
+            for j in (0..b.len()).rev() {
+                len[i][j] = if a[i] == b[j] {
+                    len[i + 1][j + 1] + 1
+                } else {
+                    len[i + 1][j].max(len[i][j + 1])
+                };
+            }
+        }
+        len[0][0]
+    }
+
+    /// The alignment by definition: common prefix and suffix matched, then
+    /// the textbook table of the middle walked from the start, matching equal
+    /// tokens at once and otherwise skipping a gold token (of `a`) when that
+    /// loses nothing.
+    fn reference_alignment(a: &[&str], b: &[&str]) -> Vec<Option<usize>> {
+        let mut out = vec![None; a.len()];
+        let (mut a0, mut b0, mut a1, mut b1) = (0, 0, a.len(), b.len());
+        while a0 < a1 && b0 < b1 && a[a0] == b[b0] {
+            out[a0] = Some(b0);
+            a0 += 1;
+            b0 += 1;
+        }
+        while a0 < a1 && b0 < b1 && a[a1 - 1] == b[b1 - 1] {
+            out[a1 - 1] = Some(b1 - 1);
+            a1 -= 1;
+            b1 -= 1;
+        }
+        let (i0, j0) = (a0, b0);
+        let (a, b) = (&a[a0..a1], &b[b0..b1]);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if a[i] == b[j] {
+                out[i0 + i] = Some(j0 + j);
+                i += 1;
+                j += 1;
+            } else if lcs_len(&a[i + 1..], &b[j..]) >= lcs_len(&a[i..], &b[j + 1..]) {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn alignment_matches_a_by_definition_lcs() {
+        // SplitMix64: a tiny deterministic generator.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: u64| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) % n
+        };
+        let vocab = ["a", "b", "c", "d", "و", "في"];
+        for case in 0..5000 {
+            // Few distinct tokens: many equally long subsequences to choose from.
+            let k = 1 + next(vocab.len() as u64) as usize;
+            let a: Vec<&str> = (0..next(13))
+                .map(|_| vocab[next(k as u64) as usize])
+                .collect();
+            let b: Vec<&str> = (0..next(13))
+                .map(|_| vocab[next(k as u64) as usize])
+                .collect();
+            let got = align_tokens(&a, &b);
+            let want = reference_alignment(&a, &b);
+            assert_eq!(got, want, "case {case}: {a:?} / {b:?}");
+            assert_eq!(
+                got.iter().flatten().count(),
+                lcs_len(&a, &b),
+                "case {case}: {a:?} / {b:?}"
+            );
+            let mut last = None;
+            for (i, j) in got.iter().enumerate() {
+                if let Some(j) = *j {
+                    assert_eq!(a[i], b[j], "case {case}: only equal tokens pair");
+                    assert!(last < Some(j), "case {case}: pairs increase");
+                    last = Some(j);
+                }
+            }
+        }
     }
 
     #[test]

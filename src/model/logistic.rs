@@ -114,7 +114,8 @@ pub fn fit(
 ) -> Result<Fitted, FitError> {
     if let Some(&c) = rows.cols.iter().find(|&&c| c as usize >= n_features) {
         return Err(FitError(format!(
-            "feature column {c} beyond {n_features} columns"
+            "feature column {c} beyond {}",
+            crate::output::plural(n_features, "column")
         )));
     }
     if rows.vals.iter().any(|v| !v.is_finite()) {

@@ -22,6 +22,7 @@ use crate::features::{
     add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Place, Row,
 };
 use crate::label::Role;
+use crate::output::plural;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -189,22 +190,34 @@ pub struct TrainingInfo {
 }
 
 /// A trained role model.
+///
+/// Read it with [`Model::from_json`] or [`Model::load`] (or take the
+/// embedded [`crate::default_model`]); what it is made of is read through
+/// its methods ([`Model::name`], [`Model::roles`], [`Model::training`] …).
+///
+/// ```
+/// let m = ghirbal::default_model().unwrap();
+/// assert_eq!(m.identity(), format!("{}@{}", m.name(), m.version()));
+/// assert_eq!(m.roles(), ghirbal::Role::ALL);
+/// let t: &ghirbal::TrainingInfo = m.training();
+/// assert_eq!(t.role_counts.iter().sum::<usize>(), t.blocks);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
-    pub format: String,
-    pub version: u32,
-    pub name: String,
+    pub(crate) format: String,
+    pub(crate) version: u32,
+    pub(crate) name: String,
     /// Role names, in column order.
-    pub roles: Vec<Role>,
-    pub features: FeatureConfig,
-    pub pass1: Linear,
-    pub pass2: Linear,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) features: FeatureConfig,
+    pub(crate) pass1: Linear,
+    pub(crate) pass2: Linear,
     /// Passes for HTML pages, when the model was trained on both kinds: text
     /// pages use `pass1`/`pass2`, HTML pages these. Measured on the dev split
     /// and WCXB, one shared model for both kinds did worse on both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub html: Option<Passes>,
-    pub training: TrainingInfo,
+    pub(crate) html: Option<Passes>,
+    pub(crate) training: TrainingInfo,
 }
 
 /// Hyper-parameters of training.
@@ -263,6 +276,55 @@ impl Model {
     /// `name@version`, as printed in the output's `model` field.
     pub fn identity(&self) -> String {
         format!("{}@{}", self.name, self.version)
+    }
+
+    /// The name given at training (`ghirbal train --name`; `default` for
+    /// the embedded model).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The format version of the model file (the number after the `@` of
+    /// [`Model::identity`]); a loaded model always has this build's.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The label set: the roles the model scores, in the order of its
+    /// probability columns (every role, in [`Role::ALL`] order, for any
+    /// model this build loads).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// How the model was trained: data fingerprint, page and block counts,
+    /// blocks per role, hyper-parameters, cross-validation figures.
+    pub fn training(&self) -> &TrainingInfo {
+        &self.training
+    }
+
+    /// The feature configuration the model was trained with (hash width,
+    /// n-gram ranges, context switches): what feature rows for it are
+    /// computed with.
+    pub fn features(&self) -> &FeatureConfig {
+        &self.features
+    }
+
+    /// Whether the model has passes of its own for HTML pages (it was
+    /// trained on text and HTML pages); without them HTML pages are scored
+    /// by the text passes.
+    pub fn has_html_passes(&self) -> bool {
+        self.html.is_some()
+    }
+
+    /// The two passes (pass one, pass two) that score a page of this kind:
+    /// the HTML passes for an HTML page when the model has them, the text
+    /// passes otherwise.
+    pub fn passes(&self, html: bool) -> (&Linear, &Linear) {
+        match (&self.html, html) {
+            (Some(h), true) => (&h.pass1, &h.pass2),
+            _ => (&self.pass1, &self.pass2),
+        }
     }
 
     /// Parse and validate a model file's text.
@@ -340,15 +402,15 @@ impl Model {
         ] {
             if lin.n_features != want {
                 return Err(ModelError::Shape(format!(
-                    "{name} has {} features, the feature configuration gives {want}",
-                    lin.n_features
+                    "{name} has {}, the feature configuration gives {want}",
+                    plural(lin.n_features, "feature")
                 )));
             }
             if lin.weights.len() != want * Role::COUNT || lin.intercept.len() != Role::COUNT {
                 return Err(ModelError::Shape(format!(
-                    "{name} has {} weights and {} intercepts, expected {} and {}",
-                    lin.weights.len(),
-                    lin.intercept.len(),
+                    "{name} has {} and {}, expected {} and {}",
+                    plural(lin.weights.len(), "weight"),
+                    plural(lin.intercept.len(), "intercept"),
                     want * Role::COUNT,
                     Role::COUNT
                 )));
@@ -403,10 +465,7 @@ impl Model {
         html: bool,
         places: &[Place],
     ) -> Vec<[f32; Role::COUNT]> {
-        let (pass1, pass2) = match (&self.html, html) {
-            (Some(h), true) => (&h.pass1, &h.pass2),
-            _ => (&self.pass1, &self.pass2),
-        };
+        let (pass1, pass2) = self.passes(html);
         let layout = self.features.layout();
         let mut p1 = Vec::with_capacity(rows.len());
         let mut p2 = Vec::with_capacity(rows.len());
@@ -653,9 +712,9 @@ fn fit_linear(
     }
     if let Some(k) = present.iter().position(|p| !p) {
         return Err(ModelError::Data(format!(
-            "no block labelled {:?} among {} blocks; every role needs examples",
+            "no block labelled {:?} among {}; every role needs examples",
             Role::ALL[k].as_str(),
-            n
+            plural(n, "block")
         )));
     }
     let fitted = crate::model::logistic::fit(
@@ -683,6 +742,19 @@ fn fit_linear(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_model_round_trips_to_the_same_bytes() {
+        let m = Model::from_json(crate::DEFAULT_MODEL_JSON).unwrap();
+        assert_eq!(m.to_json(), crate::DEFAULT_MODEL_JSON);
+        assert_eq!(m.name(), "default");
+        assert_eq!(m.version(), FORMAT_VERSION);
+        assert!(m.has_html_passes());
+        let (text, html) = (m.passes(false), m.passes(true));
+        assert!(std::ptr::eq(text.0, &m.pass1) && std::ptr::eq(text.1, &m.pass2));
+        let h = m.html.as_ref().unwrap();
+        assert!(std::ptr::eq(html.0, &h.pass1) && std::ptr::eq(html.1, &h.pass2));
+    }
 
     /// The two passes as written down: pass one per row, then pass two on
     /// the row extended with the context columns (and, for an HTML page of

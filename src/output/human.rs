@@ -15,7 +15,7 @@
 //! display ([`Bidi::Visual`], the Unicode bidi algorithm); terminals that run
 //! the algorithm themselves want [`Bidi::Logical`].
 
-use super::PageSummary;
+use super::{plural, PageSummary};
 use crate::label::Role;
 use crate::page::Page;
 use crate::BlockLabel;
@@ -164,15 +164,6 @@ pub fn human(page: &Page, labels: &[BlockLabel], opts: &HumanOptions) -> String 
     }
     out.push('\n');
     out
-}
-
-/// `n unit` or `n units`.
-pub fn plural(n: usize, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
 }
 
 /// Whether a character is an explicit bidi control (marks, embeddings,

@@ -166,13 +166,13 @@ pub enum RecordError {
     #[error("read error: {0}")]
     Stream(String),
     /// A JSON Lines record longer than the reader accepts.
-    #[error("record longer than {limit} bytes")]
+    #[error("record longer than {}", crate::output::plural(*.limit, "byte"))]
     TooLong {
         /// The longest record accepted, in bytes.
         limit: usize,
     },
     /// A line of a path list (`--paths`) longer than the reader accepts.
-    #[error("path longer than {limit} bytes")]
+    #[error("path longer than {}", crate::output::plural(*.limit, "byte"))]
     LongPath {
         /// The longest path accepted, in bytes.
         limit: usize,

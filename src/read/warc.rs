@@ -19,6 +19,7 @@
 //! from just after the start of the broken one), or at the next
 //! `WARC/1.x` line.
 
+use crate::output::plural;
 use crate::read::record::{looks_like_html, Payload, Record, RecordError};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
@@ -231,7 +232,10 @@ impl Read for GzMembers {
                     if skipped > 0 && !self.resync {
                         return Err(io::Error::new(
                             io::ErrorKind::InvalidData,
-                            format!("{skipped} bytes of junk after the last gzip member"),
+                            format!(
+                                "{} of junk after the last gzip member",
+                                plural(skipped, "byte")
+                            ),
                         ));
                     }
                     return Ok(0);
@@ -253,7 +257,7 @@ impl Read for GzMembers {
                 self.resync = true;
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("{skipped} bytes of junk between gzip members"),
+                    format!("{} of junk between gzip members", plural(skipped, "byte")),
                 ));
             }
             self.resync = false;
@@ -443,7 +447,7 @@ pub enum WarcError {
     #[error("truncated record: {0}")]
     Cut(String),
     /// The file ends before the record's block does.
-    #[error("truncated record: {got} of {len} bytes")]
+    #[error("truncated record: {got} of {}", plural(*.len, "byte"))]
     BlockCut {
         /// Bytes read.
         got: u64,

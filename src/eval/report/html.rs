@@ -18,6 +18,7 @@
 use super::{fig, Evaluation, ViewBlock, ViewPage};
 use crate::eval::{Reliability, Report};
 use crate::label::{Dir, Lang, Role};
+use crate::output::plural;
 use std::fmt::Write;
 
 /// Background and edge colour of each role, in [`Role::ALL`] order.
@@ -249,9 +250,10 @@ pub fn viewer(title: &str, model: Option<&str>, pages: &[ViewPage]) -> String {
     }
     let _ = write!(
         s,
-        "<div class=\"model\">model <b>{}</b> · {} pages · {blocks} blocks:",
+        "<div class=\"model\">model <b>{}</b> · {} · {}:",
         esc(model.unwrap_or("unknown")),
-        pages.len()
+        plural(pages.len(), "page"),
+        plural(blocks, "block")
     );
     for r in Role::ALL {
         let _ = write!(s, " {} {r}", counts[r.index()]);
@@ -284,9 +286,9 @@ fn figures(s: &mut String, ev: &Evaluation) {
     );
     let _ = writeln!(
         s,
-        "<p class=\"note\">Per block: the {} of {} pages whose predicted blocks are the gold blocks. Per token: gold tokens aligned to the predicted blocks' tokens on every page ({} aligned, {} missed, {} extra). Body word-F1 (WCXB style): <b>{}</b> (precision {}, recall {}, mean of {} pages).</p></section>",
-        g.pages_matching, r.pages, g.tokens_aligned, g.tokens_missed, g.tokens_extra,
-        fig(r.body_words.f1), fig(r.body_words.precision), fig(r.body_words.recall), r.body_words.pages
+        "<p class=\"note\">Per block: the {} of {} whose predicted blocks are the gold blocks. Per token: gold tokens aligned to the predicted blocks' tokens on every page ({} aligned, {} missed, {} extra). Body word-F1 (WCXB style): <b>{}</b> (precision {}, recall {}, mean of {}).</p></section>",
+        g.pages_matching, plural(r.pages, "page"), g.tokens_aligned, g.tokens_missed, g.tokens_extra,
+        fig(r.body_words.f1), fig(r.body_words.precision), fig(r.body_words.recall), plural(r.body_words.pages, "page")
     );
 
     s.push_str("<section id=\"confusion\"><h2>Role confusion</h2>\n<p class=\"note\">Rows gold, columns predicted; colour is the share of the gold row (blue: right, red: wrong). Click a cell to show its blocks in the viewer.</p><div class=\"plots\">\n");
@@ -462,9 +464,9 @@ fn reliability(s: &mut String, c: &Reliability) {
     );
     let _ = write!(
         s,
-        "<text x=\"2\" y=\"13\" font-weight=\"600\">{} · {} blocks · ECE {}</text>",
+        "<text x=\"2\" y=\"13\" font-weight=\"600\">{} · {} · ECE {}</text>",
         esc(&c.role),
-        c.blocks,
+        plural(c.blocks, "block"),
         fig(c.ece)
     );
     let _ = write!(
@@ -486,12 +488,12 @@ fn reliability(s: &mut String, c: &Reliability) {
         let bh = ph * acc;
         let _ = write!(
             s,
-            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{edge}\" fill-opacity=\"0.55\" stroke=\"{edge}\"><title>confidence {:.1}–{:.1}: {} blocks, mean confidence {}, accuracy {}</title></rect>",
+            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{edge}\" fill-opacity=\"0.55\" stroke=\"{edge}\"><title>confidence {:.1}–{:.1}: {}, mean confidence {}, accuracy {}</title></rect>",
             y0 + ph - bh,
             bw - 1.0,
             b.lower,
             b.upper,
-            b.blocks,
+            plural(b.blocks, "block"),
             fig(conf),
             fig(acc)
         );
@@ -633,10 +635,11 @@ fn page(s: &mut String, pi: usize, p: &ViewPage) {
     match &p.score {
         Some(sc) => {
             let blocks = match sc.role_errors {
-                Some(e) => format!("{e} role errors"),
+                Some(e) => plural(e, "role error"),
                 None => format!(
-                    "segmented differently: {} gold tokens missed, {} extra",
-                    sc.tokens_missed, sc.tokens_extra
+                    "segmented differently: {} missed, {} extra",
+                    plural(sc.tokens_missed, "gold token"),
+                    sc.tokens_extra
                 ),
             };
             let _ = write!(
@@ -648,7 +651,11 @@ fn page(s: &mut String, pi: usize, p: &ViewPage) {
             );
         }
         None => {
-            let _ = write!(s, "<span class=\"figs\">{} blocks</span>", p.blocks.len());
+            let _ = write!(
+                s,
+                "<span class=\"figs\">{}</span>",
+                plural(p.blocks.len(), "block")
+            );
         }
     }
     s.push_str("</h3>\n");

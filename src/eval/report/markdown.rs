@@ -4,6 +4,7 @@
 use super::fig;
 use crate::eval::{LangScores, Report, RoleScores};
 use crate::label::{Lang, Role};
+use crate::output::plural;
 use std::fmt::Write;
 
 /// The report as Markdown.
@@ -70,10 +71,15 @@ fn write_all(s: &mut String, r: &Report) -> std::fmt::Result {
     let g = &r.segmentation;
     writeln!(
         s,
-        "\nPer-block figures count the {} pages ({} blocks) whose predicted blocks are the gold blocks; \
-         per-token figures align the gold tokens to the predicted blocks' tokens on all {} pages \
-         ({} tokens aligned, {} missed, {} extra).",
-        g.pages_matching, g.blocks_judged, r.pages, g.tokens_aligned, g.tokens_missed, g.tokens_extra
+        "\nPer-block figures count the {} ({}) whose predicted blocks are the gold blocks; \
+         per-token figures align the gold tokens to the predicted blocks' tokens on all {} \
+         ({} aligned, {} missed, {} extra).",
+        plural(g.pages_matching, "page"),
+        plural(g.blocks_judged, "block"),
+        plural(r.pages, "page"),
+        plural(g.tokens_aligned, "token"),
+        g.tokens_missed,
+        g.tokens_extra
     )?;
 
     writeln!(s, "\n## Roles\n")?;
@@ -167,8 +173,8 @@ fn write_all(s: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(
         s,
         "The bag of lower-cased `\\w+` tokens of the predicted body text against that of the gold \
-         body text, per page, averaged over {} pages: precision {}, recall {}, **F1 {}**.",
-        w.pages,
+         body text, per page, averaged over {}: precision {}, recall {}, **F1 {}**.",
+        plural(w.pages, "page"),
         fig(w.precision),
         fig(w.recall),
         fig(w.f1)
