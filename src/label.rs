@@ -9,6 +9,18 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What a block is on its page (exactly one per block).
+///
+/// Parsed from and printed as its name in files and JSON:
+///
+/// ```
+/// use ghirbal::Role;
+///
+/// assert_eq!("legal".parse::<Role>(), Ok(Role::Legal));
+/// assert_eq!(Role::Nav.to_string(), "nav");
+/// assert_eq!(Role::ALL[Role::Ad.index()], Role::Ad);
+/// let e = "footer".parse::<Role>().unwrap_err();
+/// assert_eq!(e.to_string(), "unknown role \"footer\" (expected one of: body, chrome, nav, legal, ad)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -20,6 +32,16 @@ pub enum Role {
 }
 
 /// The language of a block's words (exactly one per block).
+///
+/// ```
+/// use ghirbal::Lang;
+///
+/// assert_eq!("mixed".parse::<Lang>(), Ok(Lang::Mixed));
+/// assert_eq!(Lang::Ar.as_str(), "ar");
+/// assert_eq!(Lang::COUNT, 5);
+/// // Names are exact: lower case only.
+/// assert!("AR".parse::<Lang>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {

@@ -120,9 +120,21 @@ pub mod __private {
 use std::sync::OnceLock;
 
 /// The default model's JSON, compiled in from `models/default.json`.
+///
+/// ```
+/// let model = ghirbal::Model::from_json(ghirbal::DEFAULT_MODEL_JSON).unwrap();
+/// assert_eq!(model.identity(), ghirbal::default_model().unwrap().identity());
+/// ```
 pub const DEFAULT_MODEL_JSON: &str = include_str!("../models/default.json");
 
 /// The embedded default model, parsed once.
+///
+/// ```
+/// let model = ghirbal::default_model().unwrap();
+/// assert!(model.identity().starts_with("default@"));
+/// // Parsed once: every call gives the same model.
+/// assert!(std::ptr::eq(model, ghirbal::default_model().unwrap()));
+/// ```
 pub fn default_model() -> Result<&'static Model, &'static ModelError> {
     static MODEL: OnceLock<Result<Model, ModelError>> = OnceLock::new();
     MODEL
@@ -142,6 +154,17 @@ pub struct BlockLabel {
 
 /// A plain-text page from raw bytes: decoded (lossily if need be) and
 /// segmented, with the default [`Limits`].
+///
+/// ```
+/// let page = ghirbal::page_from_text("p", Some("https://example.com/a"), b"Home | News\n\nOil prices rose.\n");
+/// assert_eq!(page.blocks.len(), 2);
+/// let texts: Vec<&str> = page.iter().map(|(_, t)| t).collect();
+/// assert_eq!(texts, ["Home | News", "Oil prices rose."]);
+/// assert_eq!(page.url.as_deref(), Some("https://example.com/a"));
+/// // Not UTF-8: decoded by a detector, not rejected.
+/// let latin1 = ghirbal::page_from_text("q", None, b"caf\xe9 cr\xe8me");
+/// assert_eq!(latin1.text, "café crème");
+/// ```
 pub fn page_from_text(id: &str, url: Option<&str>, bytes: &[u8]) -> Page {
     page_from_text_with(id, url, bytes, &Limits::default())
 }
@@ -184,6 +207,13 @@ pub fn page_from_text_as(
 }
 
 /// A plain-text page from already decoded text, with the default [`Limits`].
+///
+/// ```
+/// let page = ghirbal::page_from_string("p", None, "عاجل\nOil prices rose.".to_string());
+/// assert_eq!(page.blocks.len(), 2);
+/// assert_eq!(page.iter().next().unwrap().1, "عاجل");
+/// assert!(!page.truncated);
+/// ```
 pub fn page_from_string(id: &str, url: Option<&str>, text: String) -> Page {
     page_from_string_with(id, url, text, &Limits::default())
 }
@@ -218,6 +248,17 @@ pub fn page_from_string_with(
 
 /// The page of an input record, segmented as `classify` segments it, or why
 /// the record could not be read.
+///
+/// ```
+/// use ghirbal::{Payload, Record, RecordError};
+///
+/// let html = Payload::Html { bytes: b"<p>Hello, world.</p>".to_vec(), charset_hint: None };
+/// let page = ghirbal::page_from_record(Record::page("a", html)).unwrap();
+/// assert_eq!((page.id.as_str(), page.text.as_str()), ("a", "Hello, world."));
+///
+/// let bad = Record::error("b", RecordError::Read("no such file".into()));
+/// assert!(ghirbal::page_from_record(bad).is_err());
+/// ```
 pub fn page_from_record(rec: read::input::Record) -> Result<Page, read::input::RecordError> {
     let limits = Limits::default();
     let truncated = rec.truncated;
@@ -229,17 +270,47 @@ pub fn page_from_record(rec: read::input::Record) -> Result<Page, read::input::R
 }
 
 /// The language of every block of a page.
+///
+/// ```
+/// use ghirbal::Lang;
+///
+/// let page = ghirbal::page_from_text("p", None, "الأخبار العاجلة من المنطقة\nOil prices rose on Wednesday.".as_bytes());
+/// let langs: Vec<Lang> = ghirbal::identify_blocks(&page).iter().map(|l| l.lang).collect();
+/// assert_eq!(langs, [Lang::Ar, Lang::En]);
+/// ```
 pub fn identify_blocks(page: &Page) -> Vec<LangInfo> {
     page.iter().map(|(_, t)| lang::identify(t)).collect()
 }
 
 /// Labels pages with one model; keeps its buffers between pages (one per thread).
+///
+/// ```
+/// use ghirbal::{Classifier, Role};
+///
+/// let mut c = Classifier::new(ghirbal::default_model().unwrap());
+/// let page = ghirbal::page_from_text("p", None, b"Advertisement\n\
+///     Oil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.");
+/// let labels = c.classify(&page);
+/// assert_eq!(labels.len(), page.blocks.len());
+/// assert_eq!(labels[0].role, Role::Ad);
+/// assert_eq!(labels[1].role, Role::Body);
+/// // The role is the most probable one.
+/// let best = labels[1].scores.iter().cloned().fold(0.0, f32::max);
+/// assert_eq!(labels[1].scores[Role::Body.index()], best);
+/// ```
 pub struct Classifier<'m> {
     model: &'m Model,
     extractor: features::Extractor,
 }
 
 impl<'m> Classifier<'m> {
+    /// A classifier labelling with `model`.
+    ///
+    /// ```
+    /// let model = ghirbal::default_model().unwrap();
+    /// let c = ghirbal::Classifier::new(model);
+    /// assert!(std::ptr::eq(c.model(), model));
+    /// ```
     pub fn new(model: &'m Model) -> Classifier<'m> {
         Classifier {
             model,
@@ -247,12 +318,29 @@ impl<'m> Classifier<'m> {
         }
     }
 
-    /// The model's identity (`name@version`).
+    /// The model it labels with.
+    ///
+    /// ```
+    /// let c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+    /// assert!(c.model().identity().starts_with("default@"));
+    /// ```
     pub fn model(&self) -> &'m Model {
         self.model
     }
 
-    /// Role and language of every block of `page`.
+    /// Role and language of every block of `page`, in block order.
+    ///
+    /// ```
+    /// use ghirbal::{Dir, Lang, Role};
+    ///
+    /// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+    /// let page = ghirbal::page_from_html("p", None, "<nav><a href=/>الرئيسية</a> <a href=/s>رياضة</a></nav>\
+    ///     <p>Oil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.</p>".as_bytes(), None);
+    /// let labels = c.classify(&page);
+    /// assert_eq!(labels.len(), 2);
+    /// assert_eq!((labels[0].lang.lang, labels[0].dir), (Lang::Ar, Dir::Rtl));
+    /// assert_eq!((labels[1].role, labels[1].lang.lang), (Role::Body, Lang::En));
+    /// ```
     pub fn classify(&mut self, page: &Page) -> Vec<BlockLabel> {
         let langs = identify_blocks(page);
         let rows = self.extractor.rows(page, &langs, &self.model.features);

@@ -116,6 +116,19 @@ struct ErrorOut<'a> {
 }
 
 /// What a classified page holds, counted for people and for `lang` fields.
+///
+/// ```
+/// use ghirbal::{Lang, PageSummary};
+///
+/// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+/// let text = "Advertisement\nOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.";
+/// let page = ghirbal::page_from_text("p", Some("https://example.com/oil"), text.as_bytes());
+/// let labels = c.classify(&page);
+/// let s = PageSummary::of(&page, &labels);
+/// assert_eq!((s.blocks, s.body_blocks, s.body_words), (2, 1, 22));
+/// assert_eq!(s.lang_words[Lang::En.index()], 22);
+/// assert_eq!(s.body_lang(), Lang::En);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PageSummary {
     /// Blocks of the page.
@@ -164,6 +177,17 @@ impl PageSummary {
 
     /// Shares of the body's words in a language (`none` left out), largest
     /// first; empty when no body word has a language.
+    ///
+    /// ```
+    /// use ghirbal::{Lang, PageSummary};
+    ///
+    /// // 30 Arabic words, 10 English ones and 5 numbers in the body.
+    /// let s = PageSummary { blocks: 3, body_blocks: 2, body_words: 45, lang_words: [30, 10, 0, 0, 5] };
+    /// assert_eq!(s.body_mix(), [(Lang::Ar, 0.75), (Lang::En, 0.25)]);
+    /// assert_eq!(s.body_lang(), Lang::Ar);
+    /// assert_eq!(PageSummary::default().body_mix(), []);
+    /// assert_eq!(PageSummary::default().body_lang(), Lang::None);
+    /// ```
     pub fn body_mix(&self) -> Vec<(Lang, f64)> {
         let counted: Vec<(Lang, usize)> = Lang::ALL
             .iter()
@@ -192,6 +216,20 @@ fn r4(x: f32) -> f32 {
 }
 
 /// The JSON line of a classified page (without the newline).
+///
+/// ```
+/// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+/// let text = "Advertisement\nOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.";
+/// let page = ghirbal::page_from_text("p", Some("https://example.com/oil"), text.as_bytes());
+/// let labels = c.classify(&page);
+/// let line = ghirbal::json_line(&page, &labels, "mine@1");
+/// let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+/// assert_eq!((&v["id"], &v["url"], &v["model"]), (&"p".into(), &"https://example.com/oil".into(), &"mine@1".into()));
+/// assert_eq!(v["blocks"][0]["role"], "ad");
+/// assert_eq!(v["blocks"][1]["role"], "body");
+/// assert_eq!(v["blocks"][1]["lang"], "en");
+/// assert_eq!(v["blocks"][1]["start"], 14);
+/// ```
 pub fn json_line(page: &Page, labels: &[BlockLabel], model: &str) -> String {
     json_line_dated(page, labels, model, None)
 }
@@ -199,6 +237,14 @@ pub fn json_line(page: &Page, labels: &[BlockLabel], model: &str) -> String {
 /// The JSON line of a classified page with its capture date (`WARC-Date`),
 /// which, when given, is its `date` instead of the page's own
 /// ([`Page::date`]); `title` is [`Page::title`].
+///
+/// ```
+/// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+/// let page = ghirbal::page_from_text("p", None, b"Oil prices rose on Wednesday.");
+/// let line = ghirbal::json_line_dated(&page, &c.classify(&page), "mine@1", Some("2025-01-02T03:04:05Z"));
+/// let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+/// assert_eq!(v["date"], "2025-01-02T03:04:05Z");
+/// ```
 ///
 /// Written by hand, field by field, in the order and spelling that
 /// serialising `PageOut` with `serde_json` gives (a test compares the two):
@@ -422,6 +468,13 @@ fn json_line_serde(page: &Page, labels: &[BlockLabel], model: &str, date: Option
 }
 
 /// The JSON line of a record that could not be classified.
+///
+/// ```
+/// assert_eq!(
+///     ghirbal::error_line("a.txt", None, "cannot read: gone"),
+///     r#"{"id":"a.txt","error":"cannot read: gone"}"#
+/// );
+/// ```
 pub fn error_line(id: &str, url: Option<&str>, error: &str) -> String {
     serde_json::to_string(&ErrorOut { id, url, error }).expect("error serialises")
 }
@@ -431,6 +484,17 @@ pub fn error_line(id: &str, url: Option<&str>, error: &str) -> String {
 /// become spaces), the body blocks each followed by a newline (form feeds in
 /// them become spaces, so that a form feed always starts a header), then a
 /// blank line.
+///
+/// ```
+/// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+/// let text = "Advertisement\nOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.";
+/// let page = ghirbal::page_from_text("p", Some("https://example.com/oil"), text.as_bytes());
+/// let labels = c.classify(&page);
+/// assert_eq!(
+///     ghirbal::body_text(&page, &labels),
+///     "\u{c}# p\thttps://example.com/oil\nOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.\n\n"
+/// );
+/// ```
 pub fn body_text(page: &Page, labels: &[BlockLabel]) -> String {
     let clean = |t: &str| t.replace(|c: char| c.is_control(), " ");
     let mut s = format!("\u{c}# {}", clean(&page.id));
@@ -480,6 +544,17 @@ struct TextOut<'a> {
 /// `{"id","url"?,"title"?,"date"?,"lang","text"}`, the text being
 /// `body_only` and `lang` [`PageSummary::body_lang`]; `date` is the
 /// capture date when given, else the page's own.
+///
+/// ```
+/// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+/// let text = "Advertisement\nOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.";
+/// let page = ghirbal::page_from_text("p", Some("https://example.com/oil"), text.as_bytes());
+/// let labels = c.classify(&page);
+/// assert_eq!(
+///     ghirbal::jsonl_text(&page, &labels, None),
+///     r#"{"id":"p","url":"https://example.com/oil","lang":"en","text":"Oil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said."}"#
+/// );
+/// ```
 pub fn jsonl_text(page: &Page, labels: &[BlockLabel], date: Option<&str>) -> String {
     let text = body_only(page, labels);
     serde_json::to_string(&TextOut {
@@ -495,6 +570,17 @@ pub fn jsonl_text(page: &Page, labels: &[BlockLabel], date: Option<&str>) -> Str
 
 /// A page in the authoring format: every raw line with the labels of the
 /// block that holds it; lines outside blocks stay empty.
+///
+/// ```
+/// let mut c = ghirbal::Classifier::new(ghirbal::default_model().unwrap());
+/// let text = "Advertisement\nOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.";
+/// let page = ghirbal::page_from_text("p", Some("https://example.com/oil"), text.as_bytes());
+/// let labels = c.classify(&page);
+/// assert_eq!(
+///     ghirbal::annotated(&page, &labels),
+///     "# page: p\n# url: https://example.com/oil\nad en\tAdvertisement\nbody en\tOil prices rose on Wednesday as OPEC+ delegates gathered in Vienna to weigh further output cuts for the coming months, traders said.\n"
+/// );
+/// ```
 pub fn annotated(page: &Page, labels: &[BlockLabel]) -> String {
     let mut s = format!("# page: {}\n", page.id);
     if let Some(u) = &page.url {

@@ -92,6 +92,13 @@ fn scan_line(text: &str, line_start: usize, line_end: usize) -> Line {
 }
 
 /// Split a plain-text page into blocks with the default [`Limits`].
+///
+/// ```
+/// let text = "Home\nNews\nSport\n\nOil prices rose on Wednesday\n  as delegates met.\n";
+/// let blocks: Vec<&str> = ghirbal::segment(text).iter().map(|b| &text[b.start..b.end]).collect();
+/// // One-word lines make one block; an indented line continues the one above.
+/// assert_eq!(blocks, ["Home\nNews\nSport", "Oil prices rose on Wednesday\n  as delegates met."]);
+/// ```
 pub fn segment(text: &str) -> Vec<Block> {
     segment_with(text, &Limits::default()).0
 }

@@ -18,7 +18,9 @@
 
 mod topy;
 
-use ghirbal::{error_line, json_line_dated, BlockLabel, Lang, Limits, Model, Page, Role};
+use ghirbal::{
+    error_line, json_line_dated, BlockLabel, Lang, Limits, Model, Page, PageSummary, Role,
+};
 use ghirbal::{Payload, Record};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
@@ -284,9 +286,8 @@ fn body_of(page: &Page, labels: &[BlockLabel]) -> String {
 struct Annotation {
     /// Start, end (characters of the page's text), role, language.
     blocks: Vec<(usize, usize, Role, Lang)>,
-    body_words: usize,
-    /// Body words by language, in [`Lang::ALL`] order.
-    lang_words: [usize; Lang::COUNT],
+    /// The body's words and their languages, counted as the CLI counts them.
+    summary: PageSummary,
     body: Option<String>,
     truncated: bool,
 }
@@ -294,47 +295,21 @@ struct Annotation {
 /// What a pipeline keeps of a labelled page: each block's offsets, as
 /// characters of the page's text (a text page's own text, decoded; an HTML
 /// page's extracted text, its blocks joined by newlines), and the body words
-/// by language: a block's words count for its language, a mixed block's for
-/// the language of the span each word is in (words outside its spans count
-/// for none).
+/// by language ([`PageSummary::of`]).
 fn annotate(page: &Page, labels: &[BlockLabel], body: bool) -> Annotation {
-    let mut a = Annotation {
-        blocks: Vec::with_capacity(labels.len()),
-        body_words: 0,
-        lang_words: [0; Lang::COUNT],
+    // Byte offsets into the page's text, to be made character offsets.
+    let bytes: Vec<usize> = page.blocks.iter().flat_map(|b| [b.start, b.end]).collect();
+    let offsets = char_offsets(&page.text, &bytes);
+    Annotation {
+        blocks: labels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (offsets[2 * k], offsets[2 * k + 1], l.role, l.lang.lang))
+            .collect(),
+        summary: PageSummary::of(page, labels),
         body: body.then(|| body_of(page, labels)),
         truncated: page.truncated,
-    };
-    // Byte offsets into the page's text, to be made character offsets.
-    let mut offsets = Vec::with_capacity(2 * labels.len());
-    for ((b, t), l) in page.iter().zip(labels) {
-        offsets.push(b.start);
-        offsets.push(b.end);
-        if l.role != Role::Body {
-            continue;
-        }
-        let words = t.split_whitespace().count();
-        a.body_words += words;
-        if l.lang.lang != Lang::Mixed || l.lang.spans.is_empty() {
-            a.lang_words[l.lang.lang.index()] += words;
-            continue;
-        }
-        let mut in_spans = 0;
-        for sp in &l.lang.spans {
-            let n = t
-                .get(sp.start..sp.end)
-                .map_or(0, |s| s.split_whitespace().count());
-            a.lang_words[sp.lang.index()] += n;
-            in_spans += n;
-        }
-        a.lang_words[Lang::None.index()] += words.saturating_sub(in_spans);
     }
-    let offsets = char_offsets(&page.text, &offsets);
-    for (k, l) in labels.iter().enumerate() {
-        a.blocks
-            .push((offsets[2 * k], offsets[2 * k + 1], l.role, l.lang.lang));
-    }
-    a
 }
 
 /// Byte offsets of `s` as character offsets, in one pass over `s`.
@@ -354,23 +329,6 @@ fn char_offsets(s: &str, bytes: &[usize]) -> Vec<usize> {
         out[i] = chars;
     }
     out
-}
-
-/// Shares of body words by language (`none` left out), largest first.
-fn body_mix(lang_words: &[usize; Lang::COUNT]) -> Vec<(Lang, f64)> {
-    let counted = |l: &&Lang| **l != Lang::None && lang_words[l.index()] > 0;
-    let total: usize = Lang::ALL
-        .iter()
-        .filter(counted)
-        .map(|l| lang_words[l.index()])
-        .sum();
-    let mut mix: Vec<(Lang, f64)> = Lang::ALL
-        .iter()
-        .filter(counted)
-        .map(|&l| (l, lang_words[l.index()] as f64 / total as f64))
-        .collect();
-    mix.sort_by(|a, b| b.1.total_cmp(&a.1));
-    mix
 }
 
 fn annotation_to_py<'py>(
@@ -401,8 +359,8 @@ fn annotation_to_py<'py>(
         blocks.append(b)?;
     }
     d.set_item("blocks", blocks)?;
-    d.set_item("body_words", a.body_words)?;
-    let mix = body_mix(&a.lang_words);
+    d.set_item("body_words", a.summary.body_words)?;
+    let mix = a.summary.body_mix();
     let shares = PyDict::new(py);
     for (l, s) in &mix {
         shares.set_item(l.as_str(), (s * 10_000.0).round() / 10_000.0)?;

@@ -2,7 +2,8 @@
 //! scores on, the WCXB benchmark's pages.
 
 use super::{load_model, Outcome};
-use crate::eval::wcxb::{self, Gold, Prf, Rule};
+use crate::eval::wcxb::{self, Gold, Rule};
+use crate::eval::Prf;
 use crate::output::plural;
 use crate::page::Limits;
 use crate::read::html::extract::Options;

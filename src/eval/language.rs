@@ -24,6 +24,7 @@
 //! mechanical, and it does not depend on the identifier's decisions. Blocks
 //! with no word at all form their own `0` bucket.
 
+use super::metrics::{self, Confusion};
 use crate::label::Lang;
 use crate::lang::{identify, is_url_or_email, script, Evidence, LangInfo, Path, Script, Span};
 use crate::output::plural;
@@ -226,11 +227,7 @@ impl Score {
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
+    metrics::ratio(a as f64, b as f64)
 }
 
 /// Accuracy of one length bucket.
@@ -488,19 +485,13 @@ fn score_half(half: Half, judged: &[(&Example, &LangInfo)]) -> HalfReport {
     detail.when_other_predicted.finish();
     spans.blocks.finish();
     spans.spans.finish();
-    mixed.precision = ratio(
-        mixed.true_positives,
-        mixed.true_positives + mixed.false_positives,
+    let tp = mixed.true_positives;
+    let prf = metrics::Prf::of(
+        tp as f64,
+        (tp + mixed.false_positives) as f64,
+        (tp + mixed.false_negatives) as f64,
     );
-    mixed.recall = ratio(
-        mixed.true_positives,
-        mixed.true_positives + mixed.false_negatives,
-    );
-    mixed.f1 = if mixed.precision + mixed.recall > 0.0 {
-        2.0 * mixed.precision * mixed.recall / (mixed.precision + mixed.recall)
-    } else {
-        0.0
-    };
+    (mixed.precision, mixed.recall, mixed.f1) = (prf.precision, prf.recall, prf.f1);
     let mut cells: std::collections::BTreeMap<(Path, Evidence), (Score, f32)> = Default::default();
     for (e, p) in judged {
         let c = cells
@@ -718,19 +709,18 @@ impl fmt::Display for HalfReport {
             );
         }
         writeln!(f, "\nConfusion (rows gold, columns predicted):\n")?;
-        write!(f, "| gold \\ predicted |")?;
-        for l in Lang::ALL {
-            write!(f, " {l} |")?;
+        let cells: Vec<Vec<f64>> = self
+            .confusion
+            .iter()
+            .map(|row| row.iter().map(|&n| n as f64).collect())
+            .collect();
+        Confusion {
+            names: &metrics::lang_names(),
+            cells: &cells,
+            missed: None,
+            extra: None,
         }
-        writeln!(f)?;
-        writeln!(f, "|---|{}", "---:|".repeat(Lang::COUNT))?;
-        for g in Lang::ALL {
-            write!(f, "| {g} |")?;
-            for p in Lang::ALL {
-                write!(f, " {} |", self.confusion[g.index()][p.index()])?;
-            }
-            writeln!(f)?;
-        }
+        .write_markdown(f, false)?;
         writeln!(
             f,
             "\nMixed blocks: precision {:.4}, recall {:.4}, F1 {:.4} (TP {}, FP {}, FN {})\n",

@@ -22,9 +22,11 @@
 //!   when it does not, two models with different segmenters stay comparable;
 //! - **body-text word F1** in the style of the WCXB benchmark: the bag of
 //!   lower-cased `\w+` tokens of the predicted body text against that of the
-//!   gold body text, F1 per page, averaged over pages.
+//!   gold body text, F1 per page, averaged over pages (tokens by this
+//!   module's [`words`], not by WCXB's own rule: see [`metrics`]).
 
 pub mod language;
+pub mod metrics;
 pub mod report;
 pub mod wcxb;
 
@@ -32,6 +34,8 @@ use crate::corpus::{CorpusError, LabelledPage};
 use crate::label::{Dir, Lang, Role};
 use crate::output::plural;
 use crate::{BlockLabel, Classifier, Model};
+use metrics::{ratio, Confusion};
+pub use metrics::{Prf, WordOverlap};
 use serde::{Deserialize, Serialize};
 use similar::algorithms::DiffHook;
 use std::collections::HashMap;
@@ -90,27 +94,6 @@ impl TokenTally {
     /// Gold tokens of the page.
     pub fn gold(&self) -> u32 {
         self.roles.iter().flatten().sum::<u32>() + self.missed_roles.iter().sum::<u32>()
-    }
-}
-
-/// Bag-of-words overlap of predicted and gold body text (WCXB style).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct WordOverlap {
-    /// Tokens in both bags (multiset intersection).
-    pub common: u32,
-    pub predicted: u32,
-    pub gold: u32,
-}
-
-impl WordOverlap {
-    /// Precision, recall and F1; both bags empty is a perfect score.
-    pub fn prf(&self) -> (f64, f64, f64) {
-        if self.predicted == 0 && self.gold == 0 {
-            return (1.0, 1.0, 1.0);
-        }
-        let p = ratio(self.common as f64, self.predicted as f64);
-        let r = ratio(self.common as f64, self.gold as f64);
-        (p, r, f1(p, r))
     }
 }
 
@@ -300,6 +283,9 @@ fn is_word_char(c: char) -> bool {
 
 /// The `\w+` tokens of a text (runs of Unicode alphanumerics, `_` and
 /// Arabic-script marks), in order.
+///
+/// The evaluation's word rule; WCXB's figures use the benchmark's own
+/// ([`wcxb::words`], see [`metrics`]).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
@@ -627,31 +613,14 @@ pub fn judge_prediction(page: &LabelledPage, pred: &Prediction) -> JudgedPage {
     }
 }
 
-/// Bag-of-words overlap of two texts given as pieces.
+/// Bag-of-words overlap of two texts given as pieces, by the evaluation's
+/// word rule ([`words`], lower-cased).
 fn word_overlap<'a>(
     gold: impl Iterator<Item = &'a str>,
     pred: impl Iterator<Item = &'a str>,
 ) -> WordOverlap {
-    let mut bag: HashMap<String, i64> = HashMap::new();
-    let mut o = WordOverlap::default();
-    for text in gold {
-        for w in words(text) {
-            *bag.entry(w.to_lowercase()).or_default() += 1;
-            o.gold += 1;
-        }
-    }
-    for text in pred {
-        for w in words(text) {
-            o.predicted += 1;
-            if let Some(n) = bag.get_mut(&w.to_lowercase()) {
-                if *n > 0 {
-                    *n -= 1;
-                    o.common += 1;
-                }
-            }
-        }
-    }
-    o
+    let lower = |text: &'a str| words(text).map(str::to_lowercase);
+    metrics::word_overlap(gold.flat_map(lower), pred.flat_map(lower))
 }
 
 /// A model's predictions of every page (its own segmentation).
@@ -662,15 +631,6 @@ pub fn predict(model: &Model, pages: &[LabelledPage]) -> Vec<Prediction> {
         .iter()
         .map(|p| Prediction::from_labels(&p.page, &c.classify(&p.page), Some(&id)))
         .collect()
-}
-
-/// Precision, recall, F1 and support of one class.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-pub struct Prf {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub support: f64,
 }
 
 /// Per-role figures, a confusion matrix and macro-F1, under one weighting.
@@ -898,22 +858,6 @@ fn r4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 {
-        a / b
-    } else {
-        0.0
-    }
-}
-
-fn f1(p: f64, r: f64) -> f64 {
-    if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    }
-}
-
 /// Role figures of a confusion matrix with unaligned weight.
 fn role_scores(conf: Vec<Vec<f64>>, missed: Vec<f64>, extra: Vec<f64>) -> RoleScores {
     let total: f64 = conf.iter().flatten().sum::<f64>() + missed.iter().sum::<f64>();
@@ -925,18 +869,16 @@ fn role_scores(conf: Vec<Vec<f64>>, missed: Vec<f64>, extra: Vec<f64>) -> RoleSc
         let tp = conf[i][i];
         let gold: f64 = conf[i].iter().sum::<f64>() + missed[i];
         let pred: f64 = conf.iter().map(|row| row[i]).sum::<f64>() + extra[i];
-        let precision = ratio(tp, pred);
-        let recall = ratio(tp, gold);
-        let f = f1(precision, recall);
+        let p = Prf::of(tp, pred, gold);
         if gold > 0.0 {
-            f1s.push(f);
+            f1s.push(p.f1);
         }
         roles.push((
             *r,
             Prf {
-                precision: r4(precision),
-                recall: r4(recall),
-                f1: r4(f),
+                precision: r4(p.precision),
+                recall: r4(p.recall),
+                f1: r4(p.f1),
                 support: gold,
             },
         ));
@@ -1045,7 +987,7 @@ fn page_score(p: &JudgedPage) -> PageScore {
                 .filter(|b| b.gold_role != b.pred_role)
                 .count()
         }),
-        body_word_f1: r4(p.body_words.prf().2),
+        body_word_f1: r4(p.body_words.prf().f1),
         tokens_missed: t.missed_roles.iter().sum::<u32>() as usize,
         tokens_extra: t.extra_roles.iter().sum::<u32>() as usize,
     }
@@ -1123,12 +1065,12 @@ impl Report {
                 }
             })
             .collect();
-        let prfs: Vec<(f64, f64, f64)> = pages.iter().map(|p| p.body_words.prf()).collect();
+        let prfs: Vec<Prf> = pages.iter().map(|p| p.body_words.prf()).collect();
         let np = prfs.len().max(1) as f64;
         let body_words = WordF1 {
-            precision: r4(prfs.iter().map(|x| x.0).sum::<f64>() / np),
-            recall: r4(prfs.iter().map(|x| x.1).sum::<f64>() / np),
-            f1: r4(prfs.iter().map(|x| x.2).sum::<f64>() / np),
+            precision: r4(prfs.iter().map(|x| x.precision).sum::<f64>() / np),
+            recall: r4(prfs.iter().map(|x| x.recall).sum::<f64>() / np),
+            f1: r4(prfs.iter().map(|x| x.f1).sum::<f64>() / np),
             pages: prfs.len(),
         };
         let points: Vec<&CalibrationPoint> = pages.iter().flat_map(|p| &p.calibration).collect();
@@ -1265,61 +1207,25 @@ fn write_roles(f: &mut fmt::Formatter<'_>, title: &str, s: &RoleScores) -> fmt::
         "  macro-F1 {:.4}   accuracy {:.4}",
         s.macro_f1, s.accuracy
     )?;
-    write!(
-        f,
-        "  confusion (rows gold, columns predicted):\n  {:<8}",
-        ""
-    )?;
-    let unaligned = s.missed.iter().chain(&s.extra).any(|&v| v > 0.0);
-    for r in Role::ALL {
-        write!(f, " {:>8}", r.as_str())?;
+    writeln!(f, "  confusion (rows gold, columns predicted):")?;
+    Confusion {
+        names: &metrics::role_names(),
+        cells: &s.confusion,
+        missed: Some(&s.missed),
+        extra: Some(&s.extra),
     }
-    if unaligned {
-        write!(f, " {:>8}", "missed")?;
-    }
-    writeln!(f)?;
-    for (i, row) in s.confusion.iter().enumerate() {
-        write!(f, "  {:<8}", Role::ALL[i].as_str())?;
-        for v in row {
-            write!(f, " {v:>8.0}")?;
-        }
-        if unaligned {
-            write!(f, " {:>8.0}", s.missed[i])?;
-        }
-        writeln!(f)?;
-    }
-    if unaligned {
-        write!(f, "  {:<8}", "extra")?;
-        for v in &s.extra {
-            write!(f, " {v:>8.0}")?;
-        }
-        writeln!(f)?;
-    }
-    Ok(())
+    .write_text(f)
 }
 
 fn write_langs(f: &mut fmt::Formatter<'_>, title: &str, s: &LangScores) -> fmt::Result {
     writeln!(f, "{title}: accuracy {:.4}", s.accuracy)?;
-    write!(f, "  {:<8}", "")?;
-    for l in Lang::ALL {
-        write!(f, " {:>8}", l.as_str())?;
+    Confusion {
+        names: &metrics::lang_names(),
+        cells: &s.confusion,
+        missed: Some(&s.missed),
+        extra: None,
     }
-    let unaligned = s.missed.iter().any(|&v| v > 0.0);
-    if unaligned {
-        write!(f, " {:>8}", "missed")?;
-    }
-    writeln!(f)?;
-    for (i, row) in s.confusion.iter().enumerate() {
-        write!(f, "  {:<8}", Lang::ALL[i].as_str())?;
-        for v in row {
-            write!(f, " {v:>8.0}")?;
-        }
-        if unaligned {
-            write!(f, " {:>8.0}", s.missed[i])?;
-        }
-        writeln!(f)?;
-    }
-    Ok(())
+    .write_text(f)
 }
 
 impl fmt::Display for Report {
@@ -1683,13 +1589,15 @@ legal en\tAll rights reserved\n";
     #[test]
     fn word_f1_of_empty_bags() {
         let o = WordOverlap::default();
-        assert_eq!(o.prf(), (1.0, 1.0, 1.0));
+        let p = o.prf();
+        assert_eq!((p.precision, p.recall, p.f1), (1.0, 1.0, 1.0));
         let o = WordOverlap {
             common: 0,
             predicted: 0,
             gold: 5,
         };
-        assert_eq!(o.prf(), (0.0, 0.0, 0.0));
+        let p = o.prf();
+        assert_eq!((p.precision, p.recall, p.f1), (0.0, 0.0, 0.0));
     }
 
     #[test]

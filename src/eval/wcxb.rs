@@ -29,9 +29,10 @@
 //!      list item or at most eight words;
 //!    - `chrome`: everything else.
 
+use super::metrics::{self, Prf};
 use crate::page::{Page, Structure};
 use crate::Role;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Share of a block's word trigrams that must occur in the gold text for it
@@ -175,6 +176,9 @@ pub fn load_gold(path: &Path) -> Result<Gold, String> {
 }
 
 /// Lower-cased `\w+` tokens (letters, digits, marks and `_`).
+///
+/// The benchmark's word rule; `ghirbal eval` counts by its own
+/// ([`super::words`], see [`super::metrics`]).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -196,51 +200,10 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
 }
 
-/// Precision, recall and F1 of a bag of words against another.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
-pub struct Prf {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-}
-
-/// The WCXB metric: F1 of the extracted text's words against the gold's.
+/// The WCXB metric: F1 of the extracted text's words against the gold's,
+/// by the benchmark's word rule ([`words`]; see [`super::metrics`]).
 pub fn word_f1(extracted: &str, gold: &str) -> Prf {
-    let p = words(extracted);
-    let g = words(gold);
-    if p.is_empty() && g.is_empty() {
-        return Prf {
-            precision: 1.0,
-            recall: 1.0,
-            f1: 1.0,
-        };
-    }
-    if p.is_empty() || g.is_empty() {
-        return Prf::default();
-    }
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for w in &g {
-        *counts.entry(w).or_default() += 1;
-    }
-    let mut common = 0i64;
-    for w in &p {
-        if let Some(c) = counts.get_mut(w.as_str()) {
-            if *c > 0 {
-                *c -= 1;
-                common += 1;
-            }
-        }
-    }
-    if common == 0 {
-        return Prf::default();
-    }
-    let precision = common as f64 / p.len() as f64;
-    let recall = common as f64 / g.len() as f64;
-    Prf {
-        precision,
-        recall,
-        f1: 2.0 * precision * recall / (precision + recall),
-    }
+    metrics::word_overlap(words(gold), words(extracted)).prf()
 }
 
 /// Which conversion rule gave a block its role.

@@ -223,6 +223,19 @@ fn iso639_1(l: whatlang::Lang) -> &'static str {
 }
 
 /// Identify the language of a block (with a word buffer kept per thread).
+///
+/// ```
+/// use ghirbal::Lang;
+///
+/// let ar = ghirbal::identify("أسعار النفط ترتفع في فيينا");
+/// assert_eq!((ar.lang, ar.detail), (Lang::Ar, Some("ar")));
+/// assert!(ar.confidence > 0.5);
+/// // An Arabic sentence with an English name in it: mixed, with its spans.
+/// let mixed = ghirbal::identify("شاهد الفيديو على YouTube الآن");
+/// assert_eq!(mixed.lang, Lang::Mixed);
+/// assert!(mixed.spans.iter().any(|s| s.lang == Lang::En));
+/// assert_eq!(ghirbal::identify("2025 — 12:30").lang, Lang::None);
+/// ```
 pub fn identify(text: &str) -> LangInfo {
     thread_local! {
         static ID: std::cell::RefCell<Identifier> = std::cell::RefCell::new(Identifier::new());

@@ -328,6 +328,14 @@ impl Model {
     }
 
     /// Parse and validate a model file's text.
+    ///
+    /// ```
+    /// use ghirbal::{Model, ModelError};
+    ///
+    /// let model = Model::from_json(ghirbal::DEFAULT_MODEL_JSON).unwrap();
+    /// assert!(model.identity().starts_with("default@"));
+    /// assert!(matches!(Model::from_json("{}"), Err(ModelError::Parse(_))));
+    /// ```
     pub fn from_json(text: &str) -> Result<Model, ModelError> {
         #[derive(Deserialize)]
         struct Head {
@@ -357,6 +365,18 @@ impl Model {
     }
 
     /// Read a model file; errors name the file.
+    ///
+    /// ```
+    /// use ghirbal::Model;
+    ///
+    /// let path = std::env::temp_dir().join("ghirbal-doc-model.json");
+    /// std::fs::write(&path, ghirbal::DEFAULT_MODEL_JSON).unwrap();
+    /// let model = Model::load(&path).unwrap();
+    /// assert_eq!(model.identity(), ghirbal::default_model().unwrap().identity());
+    ///
+    /// let e = Model::load(std::path::Path::new("no/such/model.json")).unwrap_err();
+    /// assert!(e.to_string().starts_with("cannot read model no/such/model.json: "));
+    /// ```
     pub fn load(path: &Path) -> Result<Model, ModelError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ModelError::Io(std::io::Error::new(

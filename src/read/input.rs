@@ -35,6 +35,23 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// How to read an input.
+///
+/// ```
+/// use ghirbal::{InputFormat, Limits, Payload, Records};
+///
+/// // A file without a telling name, read as JSON Lines.
+/// let path = std::env::temp_dir().join("ghirbal-doc-input-format.dat");
+/// std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Hello\"}\n").unwrap();
+/// let inputs = [path.display().to_string()];
+/// let recs: Vec<_> = Records::open_as(&inputs, &Limits::default(), InputFormat::Jsonl).collect();
+/// assert_eq!(recs[0].id, "a");
+/// assert_eq!(recs[0].payload, Ok(Payload::Str("Hello".into())));
+/// // Left to `auto`, a file named neither `.jsonl` nor like a page is one
+/// // plain-text page, whatever it holds.
+/// let rec = Records::open(&inputs).next().unwrap();
+/// assert_eq!(rec.id, inputs[0]);
+/// assert!(matches!(rec.payload, Ok(Payload::Text(_))));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
@@ -147,6 +164,24 @@ enum Current {
 }
 
 /// Streams the records of all inputs in order.
+///
+/// ```
+/// use ghirbal::{Payload, RecordError, Records};
+///
+/// let dir = std::env::temp_dir().join("ghirbal-doc-records-struct");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("a.txt"), "Hello").unwrap();
+/// std::fs::write(dir.join("b.jsonl"), "{\"id\": \"b1\", \"html\": \"<p>x</p>\"}\n{\"id\": \"b2\", \"text\": \"y\"}\n").unwrap();
+/// std::fs::write(dir.join("notes.md"), "not a page").unwrap();
+/// let inputs = [dir.display().to_string(), "no/such/file.txt".to_string()];
+/// let recs: Vec<_> = Records::open(&inputs).collect();
+/// let ids: Vec<&str> = recs.iter().map(|r| r.id.rsplit('/').next().unwrap()).collect();
+/// // Directories in path order, page files only; one record per JSON line;
+/// // an unreadable input is a record with an error.
+/// assert_eq!(ids, ["a.txt", "b1", "b2", "file.txt"]);
+/// assert_eq!(recs[0].payload, Ok(Payload::Text(b"Hello".to_vec())));
+/// assert!(matches!(recs[3].payload, Err(RecordError::Read(_))));
+/// ```
 pub struct Records {
     format: InputFormat,
     pending: std::collections::VecDeque<Source>,

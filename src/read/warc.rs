@@ -478,6 +478,37 @@ pub enum WarcError {
 }
 
 /// Streams the records of one WARC/WET file.
+///
+/// As an iterator it gives the page records (HTML responses, WET
+/// conversions) and error records, and counts the others ([`WarcReader::skipped`]):
+///
+/// ```
+/// use ghirbal::{Payload, WarcReader};
+///
+/// fn record(kind: &str, extra: &str, block: &str) -> String {
+///     format!(
+///         "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{kind}>\r\n\
+///          WARC-Target-URI: https://example.com/\r\nWARC-Date: 2025-03-12T10:00:00Z\r\n\
+///          {extra}Content-Length: {}\r\n\r\n{block}\r\n\r\n",
+///         block.len()
+///     )
+/// }
+/// let file = record("request", "", "GET / HTTP/1.1\r\n\r\n")
+///     + &record(
+///         "response",
+///         "Content-Type: application/http; msgtype=response\r\n",
+///         "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello, world.</p>",
+///     );
+/// let mut warc = WarcReader::new("crawl.warc", Box::new(std::io::Cursor::new(file)), 1 << 20);
+/// let rec = warc.next().unwrap();
+/// assert_eq!(rec.id, "urn:uuid:response");
+/// assert_eq!(rec.url.as_deref(), Some("https://example.com/"));
+/// assert_eq!(rec.date.as_deref(), Some("2025-03-12T10:00:00Z"));
+/// assert!(matches!(&rec.payload, Ok(Payload::Html { charset_hint: Some(c), .. }) if c == "utf-8"));
+/// assert_eq!(ghirbal::page_from_record(rec).unwrap().text, "Hello, world.");
+/// assert!(warc.next().is_none());
+/// assert_eq!(warc.skipped().get("request"), Some(&1));
+/// ```
 pub struct WarcReader {
     name: String,
     stream: Stream,

@@ -2,8 +2,9 @@
 //! read in a diff.
 
 use super::fig;
+use crate::eval::metrics::{self, Confusion};
 use crate::eval::{LangScores, Report, RoleScores};
-use crate::label::{Lang, Role};
+use crate::label::Lang;
 use crate::output::plural;
 use std::fmt::Write;
 
@@ -240,72 +241,21 @@ fn write_all(s: &mut String, r: &Report) -> std::fmt::Result {
 }
 
 fn role_confusion(s: &mut String, r: &RoleScores) -> std::fmt::Result {
-    let unaligned = r.missed.iter().chain(&r.extra).any(|&v| v > 0.0);
-    write!(s, "| gold \\ predicted |")?;
-    for role in Role::ALL {
-        write!(s, " {role} |")?;
+    Confusion {
+        names: &metrics::role_names(),
+        cells: &r.confusion,
+        missed: Some(&r.missed),
+        extra: Some(&r.extra),
     }
-    if unaligned {
-        write!(s, " missed |")?;
-    }
-    writeln!(s)?;
-    write!(s, "|---|")?;
-    for _ in 0..Role::COUNT + usize::from(unaligned) {
-        write!(s, "---:|")?;
-    }
-    writeln!(s)?;
-    for (i, row) in r.confusion.iter().enumerate() {
-        write!(s, "| **{}** |", Role::ALL[i])?;
-        for (j, v) in row.iter().enumerate() {
-            if i == j {
-                write!(s, " **{v}** |")?;
-            } else {
-                write!(s, " {v} |")?;
-            }
-        }
-        if unaligned {
-            write!(s, " {} |", r.missed[i])?;
-        }
-        writeln!(s)?;
-    }
-    if unaligned {
-        write!(s, "| *extra* |")?;
-        for v in &r.extra {
-            write!(s, " {v} |")?;
-        }
-        writeln!(s, " |")?;
-    }
-    Ok(())
+    .write_markdown(s, true)
 }
 
 fn lang_confusion(s: &mut String, r: &LangScores) -> std::fmt::Result {
-    let unaligned = r.missed.iter().any(|&v| v > 0.0);
-    write!(s, "| gold \\ predicted |")?;
-    for l in Lang::ALL {
-        write!(s, " {l} |")?;
+    Confusion {
+        names: &metrics::lang_names(),
+        cells: &r.confusion,
+        missed: Some(&r.missed),
+        extra: None,
     }
-    if unaligned {
-        write!(s, " missed |")?;
-    }
-    writeln!(s)?;
-    write!(s, "|---|")?;
-    for _ in 0..Lang::COUNT + usize::from(unaligned) {
-        write!(s, "---:|")?;
-    }
-    writeln!(s)?;
-    for (i, row) in r.confusion.iter().enumerate() {
-        write!(s, "| **{}** |", Lang::ALL[i])?;
-        for (j, v) in row.iter().enumerate() {
-            if i == j {
-                write!(s, " **{v}** |")?;
-            } else {
-                write!(s, " {v} |")?;
-            }
-        }
-        if unaligned {
-            write!(s, " {} |", r.missed[i])?;
-        }
-        writeln!(s)?;
-    }
-    Ok(())
+    .write_markdown(s, true)
 }
