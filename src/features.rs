@@ -1517,11 +1517,15 @@ impl Extractor {
     /// [`Extractor::features`] (for training, which needs them all).
     pub fn rows(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig) -> Vec<Row> {
         let mut feats = self.features(page, langs, cfg);
+        let mut entries = Vec::new();
         (0..feats.blocks())
             .map(|i| {
-                let mut row = Row::default();
-                feats.for_each_entry(i, |c, v| row.entries.push((c, v)));
-                row
+                entries.clear();
+                feats.for_each_entry(i, |c, v| entries.push((c, v)));
+                // Exactly as long as it is: training holds every row.
+                Row {
+                    entries: entries.to_vec(),
+                }
             })
             .collect()
     }
