@@ -72,6 +72,27 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
+    // Labelling's path against rows built first: the same probabilities.
+    g.bench_function("features+predict (rows)", |b| {
+        let mut ex = Extractor::new();
+        b.iter(|| {
+            for (p, l) in pages.iter().zip(&langs) {
+                black_box(model.predict_page(&ex.rows(p, l, model.features())));
+            }
+        })
+    });
+    g.bench_function("features+predict (walked)", |b| {
+        let mut ex = Extractor::new();
+        b.iter(|| {
+            for (p, l) in pages.iter().zip(&langs) {
+                black_box(model.predict_entries(
+                    &mut ex.features(p, l, model.features()),
+                    false,
+                    &[],
+                ));
+            }
+        })
+    });
     g.bench_function("end-to-end", |b| {
         let mut cl = Classifier::new(model);
         b.iter(|| {

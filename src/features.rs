@@ -1,13 +1,21 @@
 //! Features: what the role model sees of each block.
 //!
 //! In: a [`Page`] and the language of each of its blocks ([`LangInfo`]).
-//! Out: one sparse feature row per block ([`Row`]): dense shape features of
+//! Out: one sparse feature row per block: dense shape features of
 //! the block (length, scripts, punctuation, position, repetition, language,
 //! HTML structure when there is some), the same for its neighbours and its
 //! place relative to the page's long paragraphs, and hashed words, word
 //! bigrams and character n-grams of its normalised text. The second pass of
 //! the model adds the first pass's role probabilities of the neighbours
 //! ([`add_context_probs`]).
+//!
+//! A row comes either built ([`Row`], from [`Extractor::rows`], for
+//! training) or walked entry by entry from the extractor's flat per-page
+//! buffers ([`PageFeatures`], a [`BlockEntries`], from
+//! [`Extractor::features`], for labelling): the same entries in the same
+//! order, without a copy of any block's or neighbour's entries. Past
+//! [`HASHED_BUDGET`] entries a page's blocks are hashed again when walked,
+//! so that a page's features do not grow with all its text.
 
 use crate::chars;
 use crate::label::{Lang, Role};
@@ -508,14 +516,6 @@ impl FeatureConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub entries: Vec<(u32, f32)>,
-}
-
-impl Row {
-    fn push(&mut self, col: usize, v: f32) {
-        if v != 0.0 {
-            self.entries.push((col as u32, v));
-        }
-    }
 }
 
 /// Hashed feature columns: FNV-1a keyed by a namespace byte (stable across
@@ -1307,18 +1307,40 @@ impl Hasher for PassThrough {
 
 type HashCounts = HashMap<u64, u32, BuildHasherDefault<PassThrough>>;
 
+/// Hashed entries kept per page (8 bytes each): past this many, the blocks
+/// that follow are hashed again when their entries are walked
+/// ([`PageFeatures`]), so that a page's features stay within ≈ 32 MiB
+/// whatever its length. Only pages of megabytes of text get there.
+const HASHED_BUDGET: usize = 1 << 22;
+
 /// Reusable buffers for feature extraction: kept between pages so that the
-/// per-page work allocates little beyond the rows it returns.
+/// per-page work allocates little.
 #[derive(Default)]
 pub struct Extractor {
     folded: String,
     tokens: Vec<(usize, usize)>,
     /// Character boundaries of one word, for character n-grams.
     bounds: Vec<usize>,
-    /// Hashed entries of every block of the page, one after the other.
+    /// Hashed entries of the page's first `stored` blocks, one block after
+    /// the other.
     hashed: Vec<(u32, f32)>,
-    /// End of each block's entries in `hashed`.
+    /// End of each stored block's entries in `hashed`.
     hashed_ends: Vec<usize>,
+    /// Blocks whose hashed entries are in `hashed` (a prefix of the page).
+    stored: usize,
+    /// Entries of `hashed` past which no more blocks are stored; `None`:
+    /// [`HASHED_BUDGET`].
+    budget: Option<usize>,
+    /// Hashed entries of one block past `stored`, hashed again.
+    scratch: Vec<(u32, f32)>,
+    /// Shape facts of every block of the page.
+    facts: Vec<Facts>,
+    /// Header-namespace word columns of every block, one block after the
+    /// other ([`Extractor::header_hashes`]; none for a block that is no
+    /// section header).
+    heads: Vec<u32>,
+    /// End of each block's columns in `heads`.
+    head_ends: Vec<usize>,
     /// Word hashes of every block's first [`NEAR_WORDS`] words, one block
     /// after the other (its neighbours' features).
     near: Vec<u64>,
@@ -1330,20 +1352,216 @@ pub struct Extractor {
     prose_under: HashMap<u64, (f32, f32), BuildHasherDefault<PassThrough>>,
 }
 
+/// The part of a flat buffer that belongs to block `i`, given each block's end.
+fn span<'a, T>(all: &'a [T], ends: &[usize], i: usize) -> &'a [T] {
+    &all[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]
+}
+
+/// The shared dense entries of block `i`: `out(column, value)` for its own
+/// facts, then its neighbours' shape (or "no neighbour" at the page's ends),
+/// zeros included.
+fn dense_entries(facts: &[Facts], i: usize, layout: &Layout, mut out: impl FnMut(usize, f32)) {
+    let n = facts.len();
+    for (c, &v) in facts[i].dense.iter().enumerate() {
+        out(c, v);
+    }
+    let stride = NEIGHBOUR.len() + 1;
+    for (slot, j) in [(0, i.checked_sub(1)), (1, Some(i + 1).filter(|&j| j < n))] {
+        let base = layout.own + slot * stride;
+        match j {
+            Some(j) => {
+                for (k, &c) in NEIGHBOUR_COLS.iter().enumerate() {
+                    out(base + k, facts[j].dense[c]);
+                }
+            }
+            None => out(base + NEIGHBOUR.len(), 1.0),
+        }
+    }
+}
+
+/// Feature entries of a page's blocks, walked one block at a time: what
+/// [`crate::model::Model::predict_entries`] scores.
+pub trait BlockEntries {
+    /// Number of blocks.
+    fn blocks(&self) -> usize;
+    /// `f(column, value)` for each entry of block `i`'s first-pass row, in
+    /// the row's order (a column may repeat; values add).
+    fn for_each_entry(&mut self, i: usize, f: impl FnMut(u32, f32));
+}
+
+/// Rows already built walk as themselves.
+impl BlockEntries for &[Row] {
+    fn blocks(&self) -> usize {
+        self.len()
+    }
+    fn for_each_entry(&mut self, i: usize, mut f: impl FnMut(u32, f32)) {
+        for &(c, v) in &self[i].entries {
+            f(c, v);
+        }
+    }
+}
+
+/// One page's first-pass features, read straight from the [`Extractor`]'s
+/// flat buffers ([`Extractor::features`]): block `i`'s entries are its
+/// dense facts, its neighbours' shape facts, the kind copies of both, its
+/// hashed words and markup, the words of the header above it and its
+/// neighbours' first words, in the order of [`Extractor::rows`], without
+/// building the row.
+pub struct PageFeatures<'a> {
+    ex: &'a mut Extractor,
+    page: &'a Page,
+    cfg: &'a FeatureConfig,
+    layout: Layout,
+}
+
+impl BlockEntries for PageFeatures<'_> {
+    fn blocks(&self) -> usize {
+        self.page.blocks.len()
+    }
+
+    fn for_each_entry(&mut self, i: usize, mut f: impl FnMut(u32, f32)) {
+        let (cfg, layout, page) = (self.cfg, &self.layout, self.page);
+        if i >= self.ex.stored {
+            let ex = &mut *self.ex;
+            ex.folded.clear();
+            fold_into(page.block_text(i), &mut ex.folded);
+            ex.tokenize();
+            let mut h = std::mem::take(&mut ex.scratch);
+            h.clear();
+            ex.hash_block(&page.blocks[i], page.kind, cfg, layout, &mut h);
+            ex.scratch = h;
+        }
+        let ex = &*self.ex;
+        let n = ex.facts.len();
+        let facts = &ex.facts;
+        let mut push = |c: usize, v: f32| {
+            if v != 0.0 {
+                f(c as u32, v)
+            }
+        };
+        // Own dense facts and the neighbours' shape; with augmentation,
+        // the same non-zero entries again in the copy of the page's kind.
+        dense_entries(facts, i, layout, &mut push);
+        if layout.dense_copies == 3 {
+            let kind_offset = match page.kind {
+                crate::page::PageKind::Text => layout.dense,
+                crate::page::PageKind::Html => 2 * layout.dense,
+            };
+            dense_entries(facts, i, layout, |c, v| {
+                if !(cfg.shared_language && LANGUAGE_COLUMNS[c]) {
+                    push(c + kind_offset, v)
+                }
+            });
+        }
+        let hashed = if i < ex.stored {
+            span(&ex.hashed, &ex.hashed_ends, i)
+        } else {
+            &ex.scratch[..]
+        };
+        for &(c, v) in hashed {
+            f(c, v);
+        }
+        // The section this block sits in: words of the nearest short,
+        // header-like block above it (a "Most read" or "Sponsored" heading
+        // colours the list under it).
+        if let Some(head) = (i.saturating_sub(HEADER_REACH)..i)
+            .rev()
+            .map(|j| span(&ex.heads, &ex.head_ends, j))
+            .find(|h| !h.is_empty())
+        {
+            f(col!("has_header_above") as u32, 1.0);
+            let w = 0.5 * cfg.text_hash_scale / (head.len() as f32).sqrt();
+            for &c in head {
+                f(c, w);
+            }
+        }
+        // Words of the blocks just above and below, in their own
+        // namespaces: what a block sits between (a list of headlines
+        // under "Promoted", a menu item between menu items).
+        let mask = (layout.hash_size - 1) as u64;
+        for (salt, j) in [
+            (71u64, i.checked_sub(1)),
+            (72, Some(i + 1).filter(|&j| j < n)),
+        ] {
+            let words = match j {
+                Some(j) => span(&ex.near, &ex.near_ends, j),
+                None => &[][..],
+            };
+            if !words.is_empty() {
+                let w = NEAR_WEIGHT * cfg.text_hash_scale / (words.len() as f32).sqrt();
+                for &h in words {
+                    let c = layout.hash_base as u64 + (mix(h ^ salt.wrapping_mul(GOLDEN)) & mask);
+                    f(c as u32, w);
+                }
+            }
+        }
+    }
+}
+
 impl Extractor {
     pub fn new() -> Extractor {
         Extractor::default()
     }
 
-    /// First-pass feature rows of every block of `page`.
+    /// An extractor that keeps at most `entries` hashed entries of a page
+    /// and hashes the blocks past them again when they are walked.
+    #[cfg(test)]
+    pub(crate) fn with_budget(entries: usize) -> Extractor {
+        Extractor {
+            budget: Some(entries),
+            ..Extractor::default()
+        }
+    }
+
+    /// First-pass feature rows of every block of `page`, built from
+    /// [`Extractor::features`] (for training, which needs them all).
     pub fn rows(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig) -> Vec<Row> {
+        let mut feats = self.features(page, langs, cfg);
+        let mut entries = Vec::new();
+        (0..feats.blocks())
+            .map(|i| {
+                entries.clear();
+                feats.for_each_entry(i, |c, v| entries.push((c, v)));
+                // Exactly as long as it is: training holds every row.
+                Row {
+                    entries: entries.to_vec(),
+                }
+            })
+            .collect()
+    }
+
+    /// First-pass features of every block of `page`, to be walked block by
+    /// block: the page-level facts are computed here, the rows never built.
+    pub fn features<'a>(
+        &'a mut self,
+        page: &'a Page,
+        langs: &[LangInfo],
+        cfg: &'a FeatureConfig,
+    ) -> PageFeatures<'a> {
+        self.prepare(page, langs, cfg);
+        PageFeatures {
+            ex: self,
+            page,
+            cfg,
+            layout: cfg.layout(),
+        }
+    }
+
+    /// The facts of every block, with the page-level ones; the hashed
+    /// entries of the blocks within the budget.
+    fn prepare(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig) {
         let layout = cfg.layout();
         let n = page.blocks.len();
-        let mut facts = Vec::with_capacity(n);
+        let budget = self.budget.unwrap_or(HASHED_BUDGET);
+        let mut facts = std::mem::take(&mut self.facts);
+        facts.clear();
+        facts.reserve(n);
         self.hashed.clear();
         self.hashed_ends.clear();
+        self.stored = 0;
         let mut dirs_mixed = Vec::with_capacity(n);
-        let mut heads: Vec<Vec<u32>> = Vec::with_capacity(n);
+        self.heads.clear();
+        self.head_ends.clear();
         self.near.clear();
         self.near_ends.clear();
         for (i, (b, text)) in page.iter().enumerate() {
@@ -1354,25 +1572,17 @@ impl Extractor {
             facts.push(f);
             // Arabic and Latin words together: a mixed-direction block.
             dirs_mixed.push(langs[i].words.arabic > 0 && langs[i].words.latin > 0);
-            let mut h = std::mem::take(&mut self.hashed);
-            let text_from = h.len();
-            self.hash_text(cfg, &layout, &mut h);
-            scale(&mut h[text_from..], cfg.text_hash_scale);
-            if cfg.augment_hashed {
-                let salt = match page.kind {
-                    crate::page::PageKind::Text => 0x7465_7874u64,
-                    crate::page::PageKind::Html => 0x6874_6d6cu64,
-                };
-                let mask = (layout.hash_size - 1) as u64;
-                let end = h.len();
-                for k in text_from..end {
-                    let (c, v) = h[k];
-                    let c = layout.hash_base as u64
-                        + (mix(u64::from(c) ^ salt.wrapping_mul(GOLDEN)) & mask);
-                    h.push((c as u32, v));
-                }
+            self.tokenize();
+            if self.stored == i && self.hashed.len() < budget {
+                let mut h = std::mem::take(&mut self.hashed);
+                self.hash_block(b, page.kind, cfg, &layout, &mut h);
+                self.hashed_ends.push(h.len());
+                self.hashed = h;
+                self.stored += 1;
             }
-            heads.push(self.header_hashes(&layout));
+            let head = self.header_hashes(&layout);
+            self.heads.extend_from_slice(&head);
+            self.head_ends.push(self.heads.len());
             let folded = self.folded.as_bytes();
             let (mut en_stop, mut ar_stop, mut legal, mut ad) = (0usize, 0usize, 0usize, 0usize);
             for &(a, b) in &self.tokens {
@@ -1427,13 +1637,6 @@ impl Extractor {
                     .map(|&(a, b)| Fnv::new(0).bytes(&folded[a..b]).finish()),
             );
             self.near_ends.push(self.near.len());
-            if let Some(s) = b.structure.as_deref() {
-                let from = h.len();
-                hash_structure(s, &layout, &mut h);
-                scale(&mut h[from..], cfg.markup_hash_scale);
-            }
-            self.hashed_ends.push(h.len());
-            self.hashed = h;
         }
         // Page-level facts.
         let repeats = &mut self.repeats;
@@ -1521,82 +1724,7 @@ impl Extractor {
         if cfg.page_norm {
             normalise_page(&mut facts, total_chars);
         }
-        // Assemble rows.
-        let kind_offset = match page.kind {
-            crate::page::PageKind::Text => layout.dense,
-            crate::page::PageKind::Html => 2 * layout.dense,
-        } as u32;
-        let mut rows = Vec::with_capacity(n);
-        for i in 0..n {
-            let hashed =
-                &self.hashed[if i == 0 { 0 } else { self.hashed_ends[i - 1] }..self.hashed_ends[i]];
-            let mut row = Row {
-                entries: Vec::with_capacity(OWN.len() + layout.neighbours + hashed.len()),
-            };
-            for (c, &v) in facts[i].dense.iter().enumerate() {
-                row.push(c, v);
-            }
-            let stride = NEIGHBOUR.len() + 1;
-            for (slot, j) in [(0, i.checked_sub(1)), (1, Some(i + 1).filter(|&j| j < n))] {
-                let base = layout.own + slot * stride;
-                match j {
-                    Some(j) => {
-                        for (k, &c) in NEIGHBOUR_COLS.iter().enumerate() {
-                            row.push(base + k, facts[j].dense[c]);
-                        }
-                    }
-                    None => row.push(base + NEIGHBOUR.len(), 1.0),
-                }
-            }
-            if layout.dense_copies == 3 {
-                for k in 0..row.entries.len() {
-                    let (c, v) = row.entries[k];
-                    if !(cfg.shared_language && LANGUAGE_COLUMNS[c as usize]) {
-                        row.entries.push((c + kind_offset, v));
-                    }
-                }
-            }
-            row.entries.extend_from_slice(hashed);
-            // The section this block sits in: words of the nearest short,
-            // header-like block above it (a "Most read" or "Sponsored" heading
-            // colours the list under it).
-            if let Some(j) = (i.saturating_sub(HEADER_REACH)..i)
-                .rev()
-                .find(|&j| !heads[j].is_empty())
-            {
-                row.push(col!("has_header_above"), 1.0);
-                let w = 0.5 * cfg.text_hash_scale / (heads[j].len() as f32).sqrt();
-                for &c in &heads[j] {
-                    row.entries.push((c, w));
-                }
-            }
-            // Words of the blocks just above and below, in their own
-            // namespaces: what a block sits between (a list of headlines
-            // under "Promoted", a menu item between menu items).
-            let mask = (layout.hash_size - 1) as u64;
-            for (salt, j) in [
-                (71u64, i.checked_sub(1)),
-                (72, Some(i + 1).filter(|&j| j < n)),
-            ] {
-                let words = match j {
-                    Some(j) => {
-                        &self.near
-                            [if j == 0 { 0 } else { self.near_ends[j - 1] }..self.near_ends[j]]
-                    }
-                    None => &[][..],
-                };
-                if !words.is_empty() {
-                    let w = NEAR_WEIGHT * cfg.text_hash_scale / (words.len() as f32).sqrt();
-                    for &h in words {
-                        let c =
-                            layout.hash_base as u64 + (mix(h ^ salt.wrapping_mul(GOLDEN)) & mask);
-                        row.entries.push((c as u32, w));
-                    }
-                }
-            }
-            rows.push(row);
-        }
-        rows
+        self.facts = facts;
     }
 
     /// For each HTML block and each of its nearest ancestors, the share of
@@ -1689,8 +1817,8 @@ impl Extractor {
             .collect()
     }
 
-    /// Hashed word n-grams and character n-grams of `self.folded`.
-    fn hash_text(&mut self, cfg: &FeatureConfig, layout: &Layout, out: &mut Vec<(u32, f32)>) {
+    /// Split `self.folded` into words (`self.tokens`).
+    fn tokenize(&mut self) {
         let text = self.folded.as_str();
         self.tokens.clear();
         let mut start = None;
@@ -1708,6 +1836,48 @@ impl Extractor {
         if let Some(s) = start {
             self.tokens.push((s, text.len()));
         }
+    }
+
+    /// Hashed entries of block `b` (`self.folded` and `self.tokens` must
+    /// be its own): its words and n-grams, scaled, their copies salted by
+    /// the page's `kind` with [`FeatureConfig::augment_hashed`], then its
+    /// markup, scaled.
+    fn hash_block(
+        &mut self,
+        b: &crate::page::Block,
+        kind: crate::page::PageKind,
+        cfg: &FeatureConfig,
+        layout: &Layout,
+        h: &mut Vec<(u32, f32)>,
+    ) {
+        let text_from = h.len();
+        self.hash_text(cfg, layout, h);
+        scale(&mut h[text_from..], cfg.text_hash_scale);
+        if cfg.augment_hashed {
+            let salt = match kind {
+                crate::page::PageKind::Text => 0x7465_7874u64,
+                crate::page::PageKind::Html => 0x6874_6d6cu64,
+            };
+            let mask = (layout.hash_size - 1) as u64;
+            let end = h.len();
+            for k in text_from..end {
+                let (c, v) = h[k];
+                let c = layout.hash_base as u64
+                    + (mix(u64::from(c) ^ salt.wrapping_mul(GOLDEN)) & mask);
+                h.push((c as u32, v));
+            }
+        }
+        if let Some(s) = b.structure.as_deref() {
+            let from = h.len();
+            hash_structure(s, layout, h);
+            scale(&mut h[from..], cfg.markup_hash_scale);
+        }
+    }
+
+    /// Hashed word n-grams and character n-grams of `self.folded`, whose
+    /// words are `self.tokens`.
+    fn hash_text(&mut self, cfg: &FeatureConfig, layout: &Layout, out: &mut Vec<(u32, f32)>) {
+        let text = self.folded.as_str();
         let mask = (layout.hash_size - 1) as u64;
         let base = layout.hash_base as u32;
         let col = |h: Fnv| base + (h.finish() & mask) as u32;

@@ -112,6 +112,8 @@ pub mod __private {
     #[cfg(feature = "cli")]
     pub use crate::eval::{align_tokens, report::html::esc as html_escape};
     pub use crate::features::Extractor;
+    // benches/classify.rs: labelling's path, features walked without rows.
+    pub use crate::features::{BlockEntries, PageFeatures};
     // examples/explain.rs: per-column contributions of a block's scores.
     pub use crate::features::{add_context_probs, places, PageProbs, CONTEXT_PROBS, OWN};
     pub use crate::segment::is_ignorable;
@@ -343,15 +345,16 @@ impl<'m> Classifier<'m> {
     /// ```
     pub fn classify(&mut self, page: &Page) -> Vec<BlockLabel> {
         let langs = identify_blocks(page);
-        let rows = self.extractor.rows(page, &langs, &self.model.features);
         let places = if self.model.features.container_context {
             features::places(page)
         } else {
             Vec::new()
         };
-        let probs = self
-            .model
-            .predict_page_kind(&rows, page.kind == PageKind::Html, &places);
+        let probs = self.model.predict_entries(
+            &mut self.extractor.features(page, &langs, &self.model.features),
+            page.kind == PageKind::Html,
+            &places,
+        );
         langs
             .into_iter()
             .zip(probs)

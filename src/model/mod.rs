@@ -1,7 +1,9 @@
 //! The role model: a two-pass multinomial logistic regression, its file
 //! format, training and prediction.
 //!
-//! In: feature rows ([`Row`]) of pages, and for training their gold roles.
+//! In: feature rows of pages: built ([`Row`]), and for training their gold
+//! roles; or, for labelling, walked block by block from the feature
+//! extractor's buffers ([`BlockEntries`], [`Model::predict_entries`]).
 //! Out: a role probability distribution per block.
 //!
 //! Pass one sees a block's own features and its neighbours' shape; pass two
@@ -19,7 +21,7 @@
 pub mod logistic;
 
 use crate::features::{
-    add_context_probs, for_each_context, FeatureConfig, Layout, PageProbs, Place, Row,
+    add_context_probs, for_each_context, BlockEntries, FeatureConfig, Layout, PageProbs, Place, Row,
 };
 use crate::label::Role;
 use crate::output::plural;
@@ -485,16 +487,31 @@ impl Model {
         html: bool,
         places: &[Place],
     ) -> Vec<[f32; Role::COUNT]> {
+        self.predict_entries(&mut &rows[..], html, places)
+    }
+
+    /// [`Model::predict_page_kind`] of a page's entries walked block by
+    /// block ([`BlockEntries`]), such as the extractor's flat buffers
+    /// ([`crate::features::Extractor::features`]): each block's entries are
+    /// read once, for both passes, and no row is built; what is kept per
+    /// block is its two partial score vectors.
+    pub fn predict_entries(
+        &self,
+        page: &mut impl BlockEntries,
+        html: bool,
+        places: &[Place],
+    ) -> Vec<[f32; Role::COUNT]> {
         let (pass1, pass2) = self.passes(html);
         let layout = self.features.layout();
-        let mut p1 = Vec::with_capacity(rows.len());
-        let mut p2 = Vec::with_capacity(rows.len());
-        for r in rows {
+        let n = page.blocks();
+        let mut p1 = Vec::with_capacity(n);
+        let mut p2 = Vec::with_capacity(n);
+        for i in 0..n {
             let (mut s1, mut s2) = (pass1.intercept(), pass2.intercept());
-            for &(c, v) in &r.entries {
+            page.for_each_entry(i, |c, v| {
                 pass1.add(c as usize, v, &mut s1);
                 pass2.add(c as usize, v, &mut s2);
-            }
+            });
             softmax(&mut s1);
             p1.push(s1);
             p2.push(s2);
@@ -816,18 +833,30 @@ mod tests {
             None,
         ));
         let mut ex = crate::features::Extractor::new();
+        // Keeping no hashed entries (every block is hashed again when
+        // walked), or those of a page's first blocks only.
+        let mut rehash = [0, 500].map(crate::features::Extractor::with_budget);
         let mut blocks = 0;
         for p in &pages {
             let langs = crate::identify_blocks(p);
             let rows = ex.rows(p, &langs, &m.features);
             let html = p.kind == crate::PageKind::Html;
             let places = crate::features::places(p);
-            let fast = m.predict_page_kind(&rows, html, &places);
-            let slow = predict_page_by_definition(m, &rows, html, &places);
             let bits = |v: &[[f32; Role::COUNT]]| -> Vec<u32> {
                 v.iter().flatten().map(|x| x.to_bits()).collect()
             };
-            assert_eq!(bits(&fast), bits(&slow), "page {}", p.id);
+            let slow = bits(&predict_page_by_definition(m, &rows, html, &places));
+            let fast = m.predict_page_kind(&rows, html, &places);
+            assert_eq!(bits(&fast), slow, "page {}", p.id);
+            // Straight from the extractor's buffers, as `classify` scores.
+            let walked = m.predict_entries(&mut ex.features(p, &langs, &m.features), html, &places);
+            assert_eq!(bits(&walked), slow, "page {}", p.id);
+            for ex in &mut rehash {
+                let walked =
+                    m.predict_entries(&mut ex.features(p, &langs, &m.features), html, &places);
+                assert_eq!(bits(&walked), slow, "page {} hashed again", p.id);
+                assert_eq!(ex.rows(p, &langs, &m.features), rows, "page {}", p.id);
+            }
             blocks += rows.len();
         }
         assert!(blocks > 1000, "only {blocks} blocks compared");
