@@ -10,7 +10,6 @@
 
 use super::script::{is_ignorable, is_presentation_form, script, Script};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -52,36 +51,10 @@ const ARABIC_DATA: [&str; 5] = [
     include_str!("lexicon/ps.txt"),
 ];
 
-/// FxHash (rustc's): fast on short keys; the keys are our own word lists.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<V> = HashMap<Box<[u8]>, V, BuildHasherDefault<FxHasher>>;
+/// rustc's FxHash (the `rustc-hash` crate): fast on short keys, and the
+/// keys are our own word lists. Only looked up, never iterated, so the hash
+/// cannot change a result.
+type FxMap<V> = HashMap<Box<[u8]>, V, rustc_hash::FxBuildHasher>;
 
 /// A folded lookup key, built on the stack.
 pub(crate) struct Key {
