@@ -1984,8 +1984,6 @@ pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout
     r
 }
 
-/// The entries [`add_context_probs`] appends to block `i`'s row, in the same
-/// order, without building the row: `f(column, value)` for each non-zero one.
 /// One page's pass-one role probabilities, with their page mean computed
 /// once (not once per block: pages may have 50,000 blocks).
 pub struct PageProbs<'a> {
@@ -2023,6 +2021,8 @@ impl<'a> PageProbs<'a> {
     }
 }
 
+/// The entries [`add_context_probs`] appends to block `i`'s row, in the same
+/// order, without building the row: `f(column, value)` for each non-zero one.
 pub fn for_each_context(ctx: &PageProbs, i: usize, layout: &Layout, mut f: impl FnMut(usize, f32)) {
     let probs = ctx.probs;
     let mut push = |c: usize, v: f32| {
