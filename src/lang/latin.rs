@@ -119,6 +119,11 @@ fn detector() -> &'static whatlang::Detector {
     })
 }
 
+/// A word in capitals only, of two letters or more (`EMS`, `MN`, `NASA`).
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !word.chars().any(char::is_lowercase)
+}
+
 /// The verdict on the Latin words of `text`.
 pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
     let lex = lexicons();
@@ -154,6 +159,10 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
         let mut mask = lex.latin_key(k);
         if mask == 0 && k.iter().any(|&b| b == b'\'' || b == b'-') {
             mask = compound_mask(std::str::from_utf8(k).unwrap_or(""));
+        }
+        // An acronym (`EMS`, `MN`) is no romanised Arabic word.
+        if is_acronym(t) {
+            mask &= !(1 << I_ARABIZI);
         }
         if mask != 0 {
             for (i, s) in score.iter_mut().enumerate() {
@@ -205,13 +214,15 @@ pub(crate) fn verdict(text: &str, words: &[Word]) -> Verdict {
     } else {
         arabizi
     };
-    if arabizi >= 1.0 && arabizi >= 1.5 * en && arabizi > best {
+    // One romanised word is not yet a block of Arabic (`LABELS.md`: a
+    // single transliterated word leaves a block `en`; `min`, `ems`, `baba`
+    // are English or names as often): it takes two, or one spelt with
+    // digits.
+    if arabizi >= 2.0 && arabizi >= 1.5 * en && arabizi > best {
         let ev = if arabizi >= 3.0 {
             Evidence::Strong
-        } else if arabizi >= 2.0 {
-            Evidence::Moderate
         } else {
-            Evidence::Weak
+            Evidence::Moderate
         };
         return verdict("arabizi", ev);
     }

@@ -510,6 +510,18 @@ mod tests {
             Lang::En,
             Some("en"),
         ),
+        // One romanised word, an acronym or a unit is not Arabizi.
+        ("EMS", Lang::En, Some("en")),
+        ("Minneapolis, MN", Lang::En, Some("en")),
+        ("15 min", Lang::En, Some("en")),
+        ("3x/day", Lang::En, Some("en")),
+        ("Baba Gs", Lang::En, Some("en")),
+        ("308ms", Lang::None, None),
+        (
+            "TatyanaBol January 29, 2024, 7:29am 5",
+            Lang::En,
+            Some("en"),
+        ),
         // Names and brands are English; beside Arabic they make it mixed.
         ("United Nations", Lang::En, Some("en")),
         ("Buckingham Palace", Lang::En, Some("en")),

@@ -8,6 +8,7 @@
 //! In: a block's text. Out: [`Word`]s (byte ranges of the original text) in a
 //! reusable buffer; nothing is allocated per word.
 
+use super::lexicon::{lexicons, EN};
 use super::script::{is_hebrew_mark, is_ignorable, script, Script};
 
 /// A run of letters of one script.
@@ -146,60 +147,143 @@ pub(crate) fn is_url_or_email(chunk: &str) -> bool {
 }
 
 /// Digits glued to Latin letters the Arabizi way (`3amel`, `sa7`, `la2`),
-/// not ordinals or units (`2nd`, `5km`, `10am`).
+/// not ordinals, times or units (`2nd`, `5km`, `10am`, `7:29am`, `3.5mm`).
 fn is_arabizi_chunk(chunk: &str) -> bool {
-    let b = chunk
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .as_bytes();
+    chunk
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|part| is_arabizi_part(part.as_bytes()))
+}
+
+/// [`is_arabizi_chunk`] for one run of ASCII letters and digits.
+fn is_arabizi_part(b: &[u8]) -> bool {
     if !b.iter().any(u8::is_ascii_lowercase) {
         return false;
     }
-    // Ordinals, times and units: digits then a known suffix (`2nd`, `10am`, `5km`).
-    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && digits < b.len() {
-        let tail = std::str::from_utf8(&b[digits..])
+    // Codes and product names (`XM2we`, `wT9wQ7`, `3cb9615`): capitals
+    // inside the word, or as many digits as letters.
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    if b.iter().skip(1).any(u8::is_ascii_uppercase) || 2 * digits >= b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let last_digit = b[i - 1];
+        let from = i;
+        while i < b.len() && b[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        let letters = &b[from..i];
+        let Some(&first) = letters.first() else {
+            continue;
+        };
+        // A number and its unit (`5km`, `308ms`, `MORE59m`) is no Arabizi.
+        let unit = std::str::from_utf8(letters)
             .unwrap_or("")
             .to_ascii_lowercase();
-        if matches!(
-            tail.as_str(),
-            "st" | "nd"
-                | "rd"
-                | "th"
-                | "am"
-                | "pm"
-                | "k"
-                | "m"
-                | "g"
-                | "h"
-                | "s"
-                | "x"
-                | "d"
-                | "km"
-                | "kg"
-                | "cm"
-                | "mm"
-                | "ml"
-                | "mg"
-                | "gb"
-                | "mb"
-                | "kb"
-                | "tb"
-                | "hz"
-                | "px"
-                | "min"
-                | "hr"
-                | "hrs"
-                | "yo"
-                | "p"
-        ) {
-            return false;
+        // Nor a number glued to an English word (`5star`, `3items`).
+        if is_unit(&unit) || (unit.len() >= 4 && lexicons().latin_key(unit.as_bytes()) & EN != 0) {
+            continue;
+        }
+        if matches!(last_digit, b'2' | b'3' | b'5' | b'6' | b'7' | b'8' | b'9')
+            && first.is_ascii_lowercase()
+        {
+            return true;
         }
     }
-    b.windows(2).any(|w| {
-        matches!(w[0], b'2' | b'3' | b'5' | b'6' | b'7' | b'8' | b'9') && w[1].is_ascii_lowercase()
-    }) || (b.len() >= 3
+    // A short word ending in a digit after a vowel (`sa7`, `la2`, `mni7`);
+    // not `mp3`, `func3`, `button2`.
+    let stem = &b[..b.len() - 1];
+    (3..=5).contains(&b.len())
         && matches!(b[b.len() - 1], b'3' | b'7' | b'9' | b'2')
-        && b[..b.len() - 1].iter().all(u8::is_ascii_lowercase))
+        && stem.iter().all(u8::is_ascii_lowercase)
+        && matches!(stem[stem.len() - 1], b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Suffixes of numbers that are ordinals, times, sizes or units, not Arabizi
+/// letters (`2nd`, `10am`, `5km`, `308ms`, `3xl`).
+fn is_unit(tail: &str) -> bool {
+    matches!(
+        tail,
+        "st" | "nd"
+            | "rd"
+            | "th"
+            | "am"
+            | "pm"
+            | "k"
+            | "m"
+            | "g"
+            | "h"
+            | "s"
+            | "x"
+            | "d"
+            | "p"
+            | "w"
+            | "v"
+            | "l"
+            | "t"
+            | "y"
+            | "c"
+            | "f"
+            | "km"
+            | "kg"
+            | "cm"
+            | "mm"
+            | "ml"
+            | "mg"
+            | "gb"
+            | "mb"
+            | "kb"
+            | "tb"
+            | "hz"
+            | "khz"
+            | "mhz"
+            | "ghz"
+            | "px"
+            | "min"
+            | "mins"
+            | "hr"
+            | "hrs"
+            | "yo"
+            | "ms"
+            | "mo"
+            | "mos"
+            | "wk"
+            | "wks"
+            | "yr"
+            | "yrs"
+            | "sec"
+            | "secs"
+            | "xs"
+            | "xl"
+            | "xxl"
+            | "xxxl"
+            | "ft"
+            | "in"
+            | "lb"
+            | "lbs"
+            | "oz"
+            | "fps"
+            | "mph"
+            | "kph"
+            | "kw"
+            | "kwh"
+            | "mah"
+            | "mp"
+            | "mbps"
+            | "gbps"
+            | "hp"
+            | "pcs"
+            | "pc"
+            | "gr"
+            | "nm"
+    )
 }
 
 #[inline]
@@ -385,5 +469,47 @@ mod tests {
         );
         assert_eq!(cut("می\u{200C}شود"), vec![("می\u{200C}شود", true)]);
         assert_eq!(cut("OPEC+ C++"), vec![("OPEC", true), ("C", false)]);
+    }
+
+    #[test]
+    fn arabizi_spellings_not_units_or_codes() {
+        for w in [
+            "3amel",
+            "la2",
+            "sa7e7",
+            "m3allem",
+            "el7amdulillah",
+            "7abibi",
+            "mni7",
+            "3ala",
+        ] {
+            assert!(is_arabizi_chunk(w), "{w}");
+        }
+        for w in [
+            "308ms",
+            "2mo",
+            "3xl",
+            "3x/day",
+            "7:29am",
+            "3.5mm",
+            "MORE59m",
+            "22mR",
+            "5ft4-5ft7",
+            "58gr",
+            "5star",
+            "3items",
+            "3form",
+            "XM2we",
+            "wT9wQ7",
+            "3cb9615",
+            "mp3",
+            "func3",
+            "button2",
+            "llama3",
+            "2nd",
+            "10am",
+        ] {
+            assert!(!is_arabizi_chunk(w), "{w}");
+        }
     }
 }
