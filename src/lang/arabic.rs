@@ -124,7 +124,18 @@ pub(crate) fn verdict(text: &str, words: &[Word], arabic_words: u32) -> Verdict 
                     mask = 0;
                 }
             }
-            add_lexicon(&mut score, mask, 3.0);
+            // A Persian or Urdu word spelt only with letters Arabic has too
+            // (اوقات، صوت، برو) is as often an Arabic word or a brand
+            // («ايفون 13 برو»): it weighs like a shared word.
+            let own_letters = t
+                .chars()
+                .any(|c| letter_cues(c).iter().any(|&(i, _)| i != AR));
+            let exclusive = if own_letters || mask & 1 != 0 {
+                3.0
+            } else {
+                1.0
+            };
+            add_lexicon(&mut score, mask, exclusive);
             if k.starts_with("ال".as_bytes()) && k.len() > 6 {
                 score[AR] += 1.0;
             }

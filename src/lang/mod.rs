@@ -500,6 +500,12 @@ mod tests {
         ("Weiterlesen", Lang::Other, Some("de")),
         ("Tüm hakları saklıdır", Lang::Other, Some("tr")),
         ("Baca selengkapnya", Lang::Other, Some("id")),
+        // Arabic shop menus with words Persian spells the same way.
+        ("اوقات العمل", Lang::Ar, Some("ar")),
+        ("ايفون 13 برو ماكس", Lang::Ar, Some("ar")),
+        ("أجهزة صوت و سماعات", Lang::Ar, Some("ar")),
+        ("انتخابات النواب 2020", Lang::Ar, Some("ar")),
+        ("اوقات شرعی", Lang::Other, Some("fa")),
         // Hebrew.
         ("הממשלה הודיעה היום", Lang::Other, Some("he")),
         // Arabizi: a whole block is Arabic, one word in English is not.
