@@ -426,6 +426,8 @@ struct Tokens<'d> {
     /// `seen[id] == stamp`: taken in the current deduplication.
     seen: Vec<u32>,
     stamp: u32,
+    /// The tokens taken for the current block, kept from block to block.
+    taken: Vec<u32>,
 }
 
 impl<'d> Tokens<'d> {
@@ -755,21 +757,26 @@ impl<'d> Walker<'d> {
             .max(frames.len().saturating_sub(MAX_TAG_PATH));
         let tag_path = frames[from..].iter().map(|f| f.tag.clone()).collect();
         let stamp = self.interned.new_stamp();
-        let seen = &mut self.interned.seen;
-        let mut class_tokens: Vec<Arc<str>> = Vec::new();
+        let Tokens {
+            names, seen, taken, ..
+        } = &mut self.interned;
+        // Chosen first, then copied into a vector of the exact size: one
+        // allocation per block instead of one per doubling.
+        taken.clear();
         for &t in p
             .inline_tokens
             .iter()
             .chain(self.tokens[..f.tok_end].iter().rev())
         {
-            if class_tokens.len() >= MAX_CLASS_TOKENS {
+            if taken.len() >= MAX_CLASS_TOKENS {
                 break;
             }
             if seen[t as usize] != stamp {
                 seen[t as usize] = stamp;
-                class_tokens.push(self.interned.names[t as usize].clone());
+                taken.push(t);
             }
         }
+        let class_tokens = taken.iter().map(|&t| names[t as usize].clone()).collect();
         let container = frames
             .len()
             .checked_sub(2)
