@@ -1350,31 +1350,6 @@ pub struct Extractor {
     seen: HashCounts,
     /// Prose characters under each ancestor element (by node number).
     prose_under: HashMap<u64, (f32, f32), BuildHasherDefault<PassThrough>>,
-    ngrams: NgramCache,
-}
-
-/// Most columns [`NgramCache`] holds before it starts again (4 MiB).
-const NGRAM_CACHE_COLS: usize = 1 << 20;
-
-/// The character n-gram columns of words already hashed: most words of a
-/// block come back in the blocks and pages after it, and a word's n-grams
-/// are the same columns every time.
-#[derive(Default)]
-struct NgramCache {
-    /// What the columns were computed for: hash base, mask, n-gram sizes.
-    key: (u32, u64, usize, usize),
-    /// FNV-1a of a word: its bytes `words[a..b]`, its columns `cols[c..d]`.
-    index: HashMap<u64, [u32; 4], BuildHasherDefault<PassThrough>>,
-    words: Vec<u8>,
-    cols: Vec<u32>,
-}
-
-impl NgramCache {
-    fn clear(&mut self) {
-        self.index.clear();
-        self.words.clear();
-        self.cols.clear();
-    }
 }
 
 /// The part of a flat buffer that belongs to block `i`, given each block's end.
@@ -1944,24 +1919,8 @@ impl Extractor {
         let (cmin, cmax) = cfg.char_ngrams;
         let start_at = out.len();
         let bounds = &mut self.bounds;
-        let cache = &mut self.ngrams;
-        if cache.key != (base, mask, cmin, cmax) {
-            cache.clear();
-            cache.key = (base, mask, cmin, cmax);
-        }
         for &(s, e) in toks {
             let word = &text[s..e];
-            let key = crate::fnv::Fnv1a::new().bytes(word.as_bytes()).get();
-            let mut collision = false;
-            if let Some(&[a, b, c, d]) = cache.index.get(&key) {
-                if cache.words[a as usize..b as usize] == *word.as_bytes() {
-                    let cols = &cache.cols[c as usize..d as usize];
-                    out.extend(cols.iter().map(|&c| (c, 1.0)));
-                    continue;
-                }
-                collision = true;
-            }
-            let from = out.len();
             bounds.clear();
             bounds.push(0); // position of the "^" boundary
             bounds.extend(word.char_indices().map(|(i, _)| i + 1));
@@ -1989,16 +1948,6 @@ impl Extractor {
                     }
                     out.push((col(h), 1.0));
                 }
-            }
-            if !collision {
-                if cache.cols.len() >= NGRAM_CACHE_COLS {
-                    cache.clear();
-                }
-                let (a, c) = (cache.words.len() as u32, cache.cols.len() as u32);
-                cache.words.extend_from_slice(word.as_bytes());
-                cache.cols.extend(out[from..].iter().map(|&(c, _)| c));
-                let (b, d) = (cache.words.len() as u32, cache.cols.len() as u32);
-                cache.index.insert(key, [a, b, c, d]);
             }
         }
         let nc = out.len() - start_at;
@@ -2189,29 +2138,6 @@ mod tests {
         // Ten nouns and no function word: long, but not prose.
         assert!(!has(2, col!("prose_en")));
         assert!(!has(0, col!("prose_en")) && !has(1, col!("prose_ar")));
-    }
-
-    #[test]
-    fn ngram_cache_gives_the_columns_of_a_fresh_extractor() {
-        let p = page("Oil prices climb\nprices climb again\nأسعار النفط\nأسعار الذهب");
-        let q = page("climb prices Oil\nالنفط أسعار");
-        let langs = |p: &Page| -> Vec<_> { p.iter().map(|(_, t)| identify(t)).collect() };
-        let cfg = FeatureConfig::default();
-        let mut warm = Extractor::new();
-        warm.rows(&p, &langs(&p), &cfg);
-        assert_eq!(
-            warm.rows(&q, &langs(&q), &cfg),
-            Extractor::new().rows(&q, &langs(&q), &cfg)
-        );
-        // Other n-gram sizes: the cache starts again.
-        let other = FeatureConfig {
-            char_ngrams: (3, 5),
-            ..FeatureConfig::default()
-        };
-        assert_eq!(
-            warm.rows(&q, &langs(&q), &other),
-            Extractor::new().rows(&q, &langs(&q), &other)
-        );
     }
 
     #[test]
