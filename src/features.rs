@@ -1161,7 +1161,7 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
     set(col!("is_table_cell"), f32::from(s.is_table_cell));
     set(
         col!("is_code"),
-        f32::from(s.tag_path.iter().any(|t| t == "pre" || t == "code")),
+        f32::from(s.tag_path.iter().any(|t| matches!(&**t, "pre" | "code"))),
     );
     set(
         col!("container_text_density"),
@@ -1172,7 +1172,7 @@ fn add_structure(d: &mut [f32], page: &Page, i: usize) {
             set(c, 1.0);
         }
     }
-    if let Some(lm) = s.landmark.as_deref() {
+    if let Some(lm) = s.landmark {
         let c = match lm {
             "nav" => Some(col!("lm_nav")),
             "header" => Some(col!("lm_header")),

@@ -4,6 +4,8 @@
 //! [`Block`]s; every input reader (text, JSON Lines, and later HTML/WARC/WET)
 //! produces a `Page`, and every later stage reads one.
 
+use std::sync::Arc;
+
 /// What kind of input a page came from; features that only exist for one kind
 /// (HTML structure) are absent for the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,24 +106,28 @@ impl Block {
 }
 
 /// Where an HTML block sits in its document; turned into structural features.
+///
+/// Names and tokens are shared [`Arc<str>`]s: a page's blocks repeat the same
+/// few tag names and class tokens, so each is stored once per page and a
+/// block holds only references (`&*t` or `t.as_ref()` reads one as a `&str`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Structure {
     /// Tag names from the root to the block element, e.g. `["body","div","ul","li"]`.
-    pub tag_path: Vec<String>,
+    pub tag_path: Vec<Arc<str>>,
     /// Nearest landmark ancestor (`nav`, `header`, `footer`, `aside`, `main`, `article`, `form`).
-    pub landmark: Option<String>,
+    pub landmark: Option<&'static str>,
     /// Lower-cased `class`/`id` tokens of the element and its ancestors.
-    pub class_tokens: Vec<String>,
+    pub class_tokens: Vec<Arc<str>>,
     /// Characters inside `<a>` over characters of the block.
     pub link_density: f32,
     /// 1–6 for headings, 0 otherwise.
     pub heading: u8,
     pub is_list_item: bool,
     pub is_table_cell: bool,
-    /// The element's (inherited) `dir` attribute.
-    pub dir_attr: Option<String>,
-    /// The element's (inherited) `lang` attribute.
-    pub lang_attr: Option<String>,
+    /// The element's (inherited) `dir` attribute, lower-cased.
+    pub dir_attr: Option<Arc<str>>,
+    /// The element's (inherited) `lang` attribute, lower-cased.
+    pub lang_attr: Option<Arc<str>>,
     /// Text characters over markup characters of the enclosing container.
     pub container_text_density: f32,
     /// The elements enclosing the block's element, nearest first (any

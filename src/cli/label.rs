@@ -128,7 +128,7 @@ fn place(b: &crate::page::Block) -> String {
     if s.link_density > 0.0 {
         out.push_str(&format!(" ld={:.1}", s.link_density));
     }
-    let cls: Vec<&str> = s.class_tokens.iter().take(4).map(String::as_str).collect();
+    let cls: Vec<&str> = s.class_tokens.iter().take(4).map(|t| &**t).collect();
     if !cls.is_empty() {
         out.push_str(" .");
         out.push_str(&cls.join("."));

@@ -334,7 +334,7 @@ fn has_token(s: &Structure, set: &[&str]) -> bool {
     s.class_tokens
         .iter()
         .take(NEAR_TOKENS)
-        .any(|t| set.contains(&t.as_str()))
+        .any(|t| set.contains(&&**t))
 }
 
 /// A role for every block of `page` from the WCXB gold, and the rule used.
@@ -421,12 +421,10 @@ pub fn label_blocks(page: &Page, gold: &Gold) -> Vec<Rule> {
             } else if has_token(&s, COOKIE_TOKENS) {
                 Rule::LegalCookieBanner
             } else if (lower.contains('©') || LEGAL_WORDS.iter().any(|w| lower.contains(w)))
-                && (s.landmark.as_deref() == Some("footer")
-                    || has_token(&s, FOOTER_TOKENS)
-                    || nwords <= 15)
+                && (s.landmark == Some("footer") || has_token(&s, FOOTER_TOKENS) || nwords <= 15)
             {
                 Rule::LegalText
-            } else if s.landmark.as_deref() == Some("nav") {
+            } else if s.landmark == Some("nav") {
                 Rule::NavLandmark
             } else if has_token(&s, AD_TOKENS) {
                 Rule::AdClass

@@ -27,6 +27,7 @@ use html5ever::ns;
 use html5ever::tendril::StrTendril;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 /// Most tags kept in [`Structure::tag_path`] (the innermost ones).
 pub const MAX_TAG_PATH: usize = 32;
@@ -412,11 +413,12 @@ type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::fnv::Fnv1a>>;
 
 /// The class tokens of one page, each distinct token once, by number; and
 /// per attribute value, the tokens [`class_tokens`] takes from it (values
-/// repeat a lot: every menu item has the same `class`).
+/// repeat a lot: every menu item has the same `class`). Blocks share the
+/// names, so building a block's [`Structure`] allocates no token.
 #[derive(Default)]
 struct Tokens<'d> {
-    names: Vec<String>,
-    ids: FnvMap<String, u32>,
+    names: Vec<Arc<str>>,
+    ids: FnvMap<Arc<str>, u32>,
     /// Per value: its tokens are `seq[start..end]`.
     by_value: FnvMap<&'d str, (u32, u32)>,
     seq: Vec<u32>,
@@ -424,6 +426,8 @@ struct Tokens<'d> {
     /// `seen[id] == stamp`: taken in the current deduplication.
     seen: Vec<u32>,
     stamp: u32,
+    /// The tokens taken for the current block, kept from block to block.
+    taken: Vec<u32>,
 }
 
 impl<'d> Tokens<'d> {
@@ -439,8 +443,9 @@ impl<'d> Tokens<'d> {
                         Some(&id) => id,
                         None => {
                             let id = names.len() as u32;
-                            names.push(t.to_string());
-                            ids.insert(t.to_string(), id);
+                            let name: Arc<str> = Arc::from(t);
+                            names.push(name.clone());
+                            ids.insert(name, id);
                             id
                         }
                     };
@@ -470,6 +475,8 @@ impl<'d> Tokens<'d> {
 struct Frame<'d> {
     node: NodeId,
     name: &'d str,
+    /// `name`, shared with the blocks' tag paths.
+    tag: Arc<str>,
     is_block: bool,
     landmark: Option<&'static str>,
     heading: u8,
@@ -525,8 +532,10 @@ struct Walker<'d> {
     /// The tokens of the open frames, by number in `interned`.
     tokens: Vec<u32>,
     interned: Tokens<'d>,
+    /// The page's tag names, each once, shared by the frames.
+    tags: FnvMap<&'d str, Arc<str>>,
     /// Lower-cased `dir` and `lang` values that frames point to.
-    values: Vec<String>,
+    values: Vec<Arc<str>>,
     cur: Pending,
     out: Extracted,
     opts: Options,
@@ -550,7 +559,7 @@ impl<'d> Walker<'d> {
         let mut attr_value =
             |a: &str, inherited: Option<u32>| match e.attr(a).map(|v| v.trim().to_lowercase()) {
                 Some(v) if !v.is_empty() => {
-                    self.values.push(v);
+                    self.values.push(Arc::from(v));
                     Some(self.values.len() as u32 - 1)
                 }
                 _ => inherited,
@@ -567,10 +576,16 @@ impl<'d> Walker<'d> {
                 }
             }
         }
+        let tag = self
+            .tags
+            .entry(name)
+            .or_insert_with(|| Arc::from(name))
+            .clone();
         let parent = self.frames.last();
         let frame = Frame {
             node: id,
             name,
+            tag,
             is_block: html && is_block_level(name),
             landmark: landmark(e).or(parent.and_then(|p| p.landmark)),
             heading,
@@ -740,23 +755,28 @@ impl<'d> Walker<'d> {
             .position(|f| f.name == "body")
             .unwrap_or(0)
             .max(frames.len().saturating_sub(MAX_TAG_PATH));
-        let tag_path = frames[from..].iter().map(|f| f.name.to_string()).collect();
+        let tag_path = frames[from..].iter().map(|f| f.tag.clone()).collect();
         let stamp = self.interned.new_stamp();
-        let seen = &mut self.interned.seen;
-        let mut class_tokens: Vec<String> = Vec::new();
+        let Tokens {
+            names, seen, taken, ..
+        } = &mut self.interned;
+        // Chosen first, then copied into a vector of the exact size: one
+        // allocation per block instead of one per doubling.
+        taken.clear();
         for &t in p
             .inline_tokens
             .iter()
             .chain(self.tokens[..f.tok_end].iter().rev())
         {
-            if class_tokens.len() >= MAX_CLASS_TOKENS {
+            if taken.len() >= MAX_CLASS_TOKENS {
                 break;
             }
             if seen[t as usize] != stamp {
                 seen[t as usize] = stamp;
-                class_tokens.push(self.interned.names[t as usize].clone());
+                taken.push(t);
             }
         }
+        let class_tokens = taken.iter().map(|&t| names[t as usize].clone()).collect();
         let container = frames
             .len()
             .checked_sub(2)
@@ -774,7 +794,7 @@ impl<'d> Walker<'d> {
         }
         Structure {
             tag_path,
-            landmark: f.landmark.map(str::to_string),
+            landmark: f.landmark,
             class_tokens,
             link_density: if p.chars == 0 {
                 0.0
@@ -955,6 +975,7 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
         frames: Vec::new(),
         tokens: Vec::new(),
         interned: Tokens::default(),
+        tags: FnvMap::default(),
         values: Vec::new(),
         cur: Pending::default(),
         out: Extracted {
@@ -1084,13 +1105,13 @@ mod tests {
             .iter()
             .map(|b| b.structure.as_deref().unwrap())
             .collect();
-        assert_eq!(s[0].tag_path, vec!["body", "nav", "ul", "li"]);
-        assert_eq!(s[0].landmark.as_deref(), Some("nav"));
+        assert_eq!(s[0].tag_path, ["body", "nav", "ul", "li"].map(Arc::from));
+        assert_eq!(s[0].landmark, Some("nav"));
         assert!(s[0].is_list_item);
         assert_eq!(s[0].link_density, 1.0);
         for t in ["item", "main", "menu", "top", "nav"] {
             assert!(
-                s[0].class_tokens.contains(&t.to_string()),
+                s[0].class_tokens.contains(&Arc::from(t)),
                 "{t} in {:?}",
                 s[0].class_tokens
             );
@@ -1098,13 +1119,13 @@ mod tests {
         assert_eq!(s[0].dir_attr.as_deref(), Some("rtl"));
         assert_eq!(s[0].lang_attr.as_deref(), Some("ar"));
         assert_eq!(s[1].heading, 2);
-        assert_eq!(s[1].landmark.as_deref(), Some("article"));
-        assert_eq!(s[1].class_tokens[0], "headline");
-        assert!(s[1].class_tokens.contains(&"story".to_string()));
+        assert_eq!(s[1].landmark, Some("article"));
+        assert_eq!(&*s[1].class_tokens[0], "headline");
+        assert!(s[1].class_tokens.contains(&Arc::from("story")));
         assert!((s[2].link_density - 4.0 / 12.0).abs() < 1e-6);
         assert!(s[2].container_text_density > 0.0 && s[2].container_text_density < 1.0);
-        assert_eq!(s[3].landmark.as_deref(), Some("footer"));
-        assert!(s[3].class_tokens.contains(&"حقوق".to_string()));
+        assert_eq!(s[3].landmark, Some("footer"));
+        assert!(s[3].class_tokens.contains(&Arc::from("حقوق")));
     }
 
     #[test]

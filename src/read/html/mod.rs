@@ -124,7 +124,9 @@ pub fn parse_page_as(
 /// ```
 /// let page = ghirbal::page_from_html("p", None, b"<ul><li>Home<li>News</ul><p>Hello <b>world</b>.</p>", None);
 /// assert_eq!(page.text, "Home\nNews\nHello world.");
-/// assert_eq!(page.blocks[2].structure.as_ref().unwrap().tag_path, ["body", "p"]);
+/// let structure = page.blocks[2].structure.as_ref().unwrap();
+/// let path: Vec<&str> = structure.tag_path.iter().map(|t| &**t).collect();
+/// assert_eq!(path, ["body", "p"]);
 /// ```
 pub fn page_from_html(
     id: &str,
