@@ -192,8 +192,8 @@ pub fn parse_with(text: &str, scripting: bool) -> Dom {
 
 /// [`parse_with`] on html5ever's own tokenizer, the parser before html5gum:
 /// the reference the differential fuzz target and the parse benchmark hold
-/// the parser to. Attributes past `MAX_ATTRIBUTES` are cut by a scan of
-/// the text before parsing (`cap_attributes`).
+/// the parser to. Attributes past [`MAX_ATTRIBUTES`] are cut by a scan of
+/// the text before parsing ([`cap_attributes`]).
 pub fn parse_reference_with(text: &str, scripting: bool) -> Dom {
     let (text, cut_attributes) = match cap_attributes(text) {
         Cow::Borrowed(t) => (Cow::Borrowed(t), false),
