@@ -12,9 +12,8 @@
 //! Stages, one submodule each:
 //! 1. [`charset`] decides the encoding (BOM, HTTP header, `<meta>`, detection)
 //!    and decodes;
-//! 2. [`dom`] parses (html5gum's tokenizer, html5ever's tree builder) into
-//!    a flat arena, with guards that keep hostile documents linear (nesting
-//!    past [`dom::MAX_DEPTH`] is flattened);
+//! 2. [`dom`] parses with html5ever into a flat arena, with guards that keep
+//!    hostile documents linear (nesting past [`dom::MAX_DEPTH`] is flattened);
 //! 3. [`extract`] walks the tree (iteratively) and cuts blocks;
 //! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
 //!    making training data.
