@@ -45,6 +45,10 @@ pub struct Args {
     /// --max-iterations.
     #[arg(long)]
     stack_iterations: Option<u64>,
+    /// Fit every pass from zero: no warm starts (pass one from the mean of
+    /// the stacking folds, pass two from pass one).
+    #[arg(long)]
+    no_warm_start: bool,
     /// Hashed feature columns: 2^BITS.
     #[arg(long, default_value_t = FeatureConfig::default().hash_bits)]
     hash_bits: u32,
@@ -377,6 +381,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         stack_folds: args.stack_folds,
         stack_iterations: args.stack_iterations,
         seed: args.seed,
+        warm_start: !args.no_warm_start,
     };
     let pb = progress(true);
     let started = std::time::Instant::now();

@@ -84,6 +84,27 @@ pub struct Linear {
 }
 
 impl Linear {
+    /// Number of parameters: the weights, then the intercepts.
+    fn params_len(&self) -> usize {
+        self.weights.len() + self.intercept.len()
+    }
+
+    /// The parameters in the solver's order (the weights, then the
+    /// intercepts).
+    fn params(&self) -> impl Iterator<Item = f32> + '_ {
+        self.weights.iter().chain(&self.intercept).copied()
+    }
+
+    /// The parameters as the start of a fit over `n_features` columns whose
+    /// first [`Linear::n_features`] are this layer's: the others start at
+    /// zero.
+    fn params_extended(&self, n_features: usize) -> Vec<f32> {
+        let mut p = self.weights.clone();
+        p.resize(n_features * Role::COUNT, 0.0);
+        p.extend_from_slice(&self.intercept);
+        p
+    }
+
     /// Role probabilities of one sparse row.
     pub fn predict(&self, row: &Row) -> [f32; Role::COUNT] {
         let mut s = self.intercept();
@@ -182,6 +203,9 @@ pub struct TrainingInfo {
     /// `max_iterations`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stack_iterations: Option<u64>,
+    /// Whether the fits were warm-started ([`TrainParams::warm_start`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub warm_start: bool,
     /// Cross-validation figures, when `--folds` was given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cross_validation: Option<serde_json::Value>,
@@ -189,6 +213,10 @@ pub struct TrainingInfo {
     /// directories), when they were not all weighted alike.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub weighting: Option<serde_json::Value>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// A trained role model.
@@ -234,6 +262,11 @@ pub struct TrainParams {
     /// `max_iterations`.
     pub stack_iterations: Option<u64>,
     pub seed: u64,
+    /// Warm starts: the stacking folds are fitted first (from zero), pass
+    /// one starts from their mean, and pass two from pass one (its context
+    /// columns from zero). The folds never start from a model that saw
+    /// their held-out pages.
+    pub warm_start: bool,
 }
 
 impl Default for TrainParams {
@@ -244,6 +277,7 @@ impl Default for TrainParams {
             stack_folds: 3,
             stack_iterations: None,
             seed: 42,
+            warm_start: true,
         }
     }
 }
@@ -592,6 +626,7 @@ impl Model {
                 stack_iterations: params
                     .stack_iterations
                     .filter(|&n| n < params.max_iterations),
+                warm_start: params.warm_start,
                 cross_validation: None,
                 weighting: None,
             },
@@ -614,8 +649,19 @@ fn fit_passes(
 ) -> Result<Passes, ModelError> {
     let layout = cfg.layout();
     let all: Vec<usize> = (0..pages.len()).collect();
-    progress("pass 1");
-    let pass1 = fit_linear(pages, &all, layout.pass1, params, |p, _| p.rows.clone())?;
+    let fit_pass1 = |init: Option<&[f32]>| {
+        fit_linear(pages, &all, layout.pass1, params, init, |p, _| {
+            p.rows.clone()
+        })
+    };
+    // Without warm starts pass one comes first: a stacking fold that
+    // cannot be fitted falls back to it.
+    let mut pass1 = if params.warm_start {
+        None
+    } else {
+        progress("pass 1");
+        Some(fit_pass1(None)?)
+    };
     // Out-of-fold pass-one probabilities for pass two.
     // Folds of sites, not pages: a site's pages are alike, and pass two
     // must learn from pass-one probabilities of sites pass one never saw.
@@ -635,6 +681,11 @@ fn fit_passes(
             .map_or(params.max_iterations, |n| n.min(params.max_iterations)),
         ..*params
     };
+    // Held-out pages of the folds that could not be fitted (a fold missing
+    // a role): they get the full pass one's probabilities.
+    let mut unfitted: Vec<usize> = Vec::new();
+    // Sum of the fitted folds' parameters, for pass one's start.
+    let mut sum: Option<(Vec<f32>, usize)> = None;
     if groups.len() >= 2 {
         for f in 0..folds {
             progress(&format!("stacking fold {}/{}", f + 1, folds));
@@ -651,14 +702,17 @@ fn fit_passes(
             if held.is_empty() {
                 continue;
             }
-            let fold_model = match fit_linear(pages, &train, layout.pass1, &stack_params, |p, _| {
-                p.rows.clone()
-            }) {
-                Ok(m) => m,
-                // A fold missing a role: fall back to the full pass one.
-                Err(ModelError::Data(_)) => pass1.clone(),
-                Err(e) => return Err(e),
-            };
+            let fold_model =
+                match fit_linear(pages, &train, layout.pass1, &stack_params, None, |p, _| {
+                    p.rows.clone()
+                }) {
+                    Ok(m) => m,
+                    Err(ModelError::Data(_)) => {
+                        unfitted.extend(held);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
             for &i in &held {
                 oof[i] = pages[i]
                     .rows
@@ -666,22 +720,54 @@ fn fit_passes(
                     .map(|r| fold_model.predict(r))
                     .collect();
             }
+            if params.warm_start {
+                let (acc, n) = sum.get_or_insert_with(|| (vec![0.0; fold_model.params_len()], 0));
+                for (a, w) in acc.iter_mut().zip(fold_model.params()) {
+                    *a += w;
+                }
+                *n += 1;
+            }
         }
     } else {
-        // One site: no fold can hold it out; pass one's own probabilities.
-        for (o, p) in oof.iter_mut().zip(pages) {
-            *o = p.rows.iter().map(|r| pass1.predict(r)).collect();
+        unfitted = all.clone();
+    }
+    let pass1 = match pass1.take() {
+        Some(p) => p,
+        None => {
+            progress("pass 1");
+            let start = sum.map(|(mut acc, n)| {
+                for a in &mut acc {
+                    *a /= n as f32;
+                }
+                acc
+            });
+            fit_pass1(start.as_deref())?
         }
+    };
+    // One site: no fold can hold it out; pass one's own probabilities.
+    for &i in &unfitted {
+        oof[i] = pages[i].rows.iter().map(|r| pass1.predict(r)).collect();
     }
     progress("pass 2");
-    let pass2 = fit_linear(pages, &all, layout.pass2, params, |p, pi| {
-        let ctx = PageProbs::with_places(&oof[pi], &p.places, cfg.container_context);
-        p.rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| add_context_probs(r, &ctx, i, &layout))
-            .collect()
-    })?;
+    // Pass two's columns are pass one's, then the context columns.
+    let start2 = params
+        .warm_start
+        .then(|| pass1.params_extended(layout.pass2));
+    let pass2 = fit_linear(
+        pages,
+        &all,
+        layout.pass2,
+        params,
+        start2.as_deref(),
+        |p, pi| {
+            let ctx = PageProbs::with_places(&oof[pi], &p.places, cfg.container_context);
+            p.rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| add_context_probs(r, &ctx, i, &layout))
+                .collect()
+        },
+    )?;
     Ok(Passes { pass1, pass2 })
 }
 
@@ -732,6 +818,7 @@ fn fit_linear(
     idx: &[usize],
     n_features: usize,
     params: &TrainParams,
+    init: Option<&[f32]>,
     rows_of: impl Fn(&PageRows, usize) -> Vec<Row>,
 ) -> Result<Linear, ModelError> {
     let n: usize = idx.iter().map(|&i| pages[i].rows.len()).sum();
@@ -754,12 +841,13 @@ fn fit_linear(
             plural(n, "block")
         )));
     }
-    let fitted = crate::model::logistic::fit(
+    let fitted = crate::model::logistic::fit_from(
         &x,
         n_features,
         Role::COUNT,
         params.alpha as f32,
         params.max_iterations,
+        init,
     )
     .map_err(|e| {
         if e.0.starts_with("feature column") {
