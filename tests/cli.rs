@@ -418,12 +418,21 @@ fn fewer_stacking_iterations_change_only_the_stacking_fits() {
     let same = train("b.json", &["--stack-iterations", "20"]);
     assert_eq!(plain, same);
     assert!(plain["training"].get("stack_iterations").is_none());
-    // Fewer: pass one (fitted on all pages) is unchanged, pass two (fitted
-    // on the stacking folds' probabilities) is not, and the model says so.
-    let fewer = train("c.json", &["--stack-iterations", "2"]);
+    assert_eq!(plain["training"]["warm_start"], true);
+    // Fewer, without warm starts: pass one (fitted on all pages, from zero)
+    // is unchanged, pass two (fitted on the stacking folds' probabilities)
+    // is not, and the model says so.
+    let cold = train("c.json", &["--no-warm-start"]);
+    assert!(cold["training"].get("warm_start").is_none());
+    let fewer = train("d.json", &["--stack-iterations", "2", "--no-warm-start"]);
     assert_eq!(fewer["training"]["stack_iterations"], 2);
-    assert_eq!(plain["pass1"], fewer["pass1"]);
-    assert_ne!(plain["pass2"], fewer["pass2"]);
+    assert_eq!(cold["pass1"], fewer["pass1"]);
+    assert_ne!(cold["pass2"], fewer["pass2"]);
+    // Warm starts begin pass one at the stacking folds' mean: another
+    // point within the same budget.
+    assert_ne!(plain["pass1"], cold["pass1"]);
+    let fewer_warm = train("e.json", &["--stack-iterations", "2"]);
+    assert_ne!(plain["pass1"], fewer_warm["pass1"]);
 }
 
 #[test]
