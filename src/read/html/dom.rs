@@ -59,20 +59,36 @@ pub enum Data {
     Fragment,
 }
 
-/// An element and its attributes.
+/// An element and its attributes. Kept small (56 bytes), since a huge page
+/// has hundreds of thousands: attributes boxed to their number, labels
+/// (rare) behind one pointer.
 #[derive(Debug)]
 pub struct Element {
     pub name: QualName,
-    pub attrs: Vec<Attribute>,
-    /// `data-ghirbal-role`, taken off the attributes.
-    pub role_label: Option<StrTendril>,
-    /// `data-ghirbal-lang`, taken off the attributes.
-    pub lang_label: Option<StrTendril>,
+    pub attrs: Box<[Attribute]>,
+    labels: Option<Box<Labels>>,
     template: NodeId,
     mathml_integration: bool,
 }
 
+/// The ghirbal labels of an element, taken off its attributes.
+#[derive(Debug, Default)]
+struct Labels {
+    role: Option<StrTendril>,
+    lang: Option<StrTendril>,
+}
+
 impl Element {
+    /// `data-ghirbal-role`, taken off the attributes.
+    pub fn role_label(&self) -> Option<&StrTendril> {
+        self.labels.as_ref()?.role.as_ref()
+    }
+
+    /// `data-ghirbal-lang`, taken off the attributes.
+    pub fn lang_label(&self) -> Option<&StrTendril> {
+        self.labels.as_ref()?.lang.as_ref()
+    }
+
     /// The value of an attribute without a namespace.
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
@@ -316,21 +332,20 @@ impl Sink {
 }
 
 /// Take the ghirbal labels off an attribute list.
-fn take_labels(attrs: &mut Vec<Attribute>) -> (Option<StrTendril>, Option<StrTendril>) {
-    let mut role = None;
-    let mut lang = None;
+fn take_labels(attrs: &mut Vec<Attribute>) -> Option<Box<Labels>> {
+    let mut labels = Labels::default();
     attrs.retain(|a| match &*a.name.local {
         "data-ghirbal-role" => {
-            role = Some(a.value.clone());
+            labels.role = Some(a.value.clone());
             false
         }
         "data-ghirbal-lang" => {
-            lang = Some(a.value.clone());
+            labels.lang = Some(a.value.clone());
             false
         }
         _ => true,
     });
-    (role, lang)
+    (labels.role.is_some() || labels.lang.is_some()).then(|| Box::new(labels))
 }
 
 impl TreeSink for Sink {
@@ -368,7 +383,7 @@ impl TreeSink for Sink {
         mut attrs: Vec<Attribute>,
         flags: ElementFlags,
     ) -> NodeId {
-        let (role_label, lang_label) = take_labels(&mut attrs);
+        let labels = take_labels(&mut attrs);
         let template = if flags.template {
             self.push(Data::Fragment)
         } else {
@@ -376,9 +391,8 @@ impl TreeSink for Sink {
         };
         self.push(Data::Element(Box::new(Element {
             name,
-            attrs,
-            role_label,
-            lang_label,
+            attrs: attrs.into_boxed_slice(),
+            labels,
             template,
             mathml_integration: flags.mathml_annotation_xml_integration_point,
         })))
@@ -472,15 +486,20 @@ impl TreeSink for Sink {
     }
 
     fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
-        let (role, lang) = take_labels(&mut attrs);
+        let labels = take_labels(&mut attrs);
         if let Data::Element(e) = &mut self.nodes.borrow_mut()[*target as usize].data {
+            let mut all = std::mem::take(&mut e.attrs).into_vec();
             for a in attrs {
-                if !e.attrs.iter().any(|x| x.name == a.name) {
-                    e.attrs.push(a);
+                if !all.iter().any(|x| x.name == a.name) {
+                    all.push(a);
                 }
             }
-            e.role_label = e.role_label.take().or(role);
-            e.lang_label = e.lang_label.take().or(lang);
+            e.attrs = all.into_boxed_slice();
+            if let Some(new) = labels {
+                let old = e.labels.get_or_insert_with(Box::default);
+                old.role = old.role.take().or(new.role);
+                old.lang = old.lang.take().or(new.lang);
+            }
         }
     }
 
@@ -766,6 +785,12 @@ mod tests {
     }
 
     #[test]
+    fn elements_stay_small() {
+        assert!(std::mem::size_of::<Element>() <= 56);
+        assert!(std::mem::size_of::<Node>() <= 48);
+    }
+
+    #[test]
     fn labels_are_taken_off_the_attributes() {
         let dom = parse("<div class=x data-ghirbal-role=nav data-ghirbal-lang=en>a</div>");
         let e = dom
@@ -775,8 +800,8 @@ mod tests {
             .find(|e| &**e.local() == "div")
             .unwrap();
         assert_eq!(e.attrs.len(), 1);
-        assert_eq!(e.role_label.as_deref(), Some("nav"));
-        assert_eq!(e.lang_label.as_deref(), Some("en"));
+        assert_eq!(e.role_label().map(|t| &**t), Some("nav"));
+        assert_eq!(e.lang_label().map(|t| &**t), Some("en"));
     }
 
     #[test]

@@ -348,7 +348,7 @@ fn is_label_only_span(e: &Element) -> bool {
     e.is_html()
         && &**e.local() == "span"
         && e.attrs.is_empty()
-        && (e.role_label.is_some() || e.lang_label.is_some())
+        && (e.role_label().is_some() || e.lang_label().is_some())
 }
 
 /// Per element, visible text characters and markup characters of its
@@ -598,12 +598,12 @@ impl<'d> Walker<'d> {
             dir,
             lang,
             role_label: e
-                .role_label
-                .clone()
+                .role_label()
+                .cloned()
                 .or_else(|| parent.and_then(|p| p.role_label.clone())),
             lang_label: e
-                .lang_label
-                .clone()
+                .lang_label()
+                .cloned()
                 .or_else(|| parent.and_then(|p| p.lang_label.clone())),
             tok_start,
             tok_end: self.tokens.len(),
