@@ -1,6 +1,8 @@
 //! Parsing: decoded HTML text to a flat document tree, with html5ever.
 //!
-//! In: the decoded text of one document. Out: a [`Dom`], an arena of nodes
+//! In: the decoded text of one document, cut into an [`Input`] (which the
+//! tree's text nodes share, so the text need not be kept beside it, and
+//! which can be parsed twice). Out: a [`Dom`], an arena of nodes
 //! (elements, text, comments) linked by index, in document order — built by
 //! html5ever's spec-conformant tokenizer and tree builder, so broken markup
 //! ends up as a browser would build it.
@@ -177,17 +179,50 @@ impl Dom {
     }
 }
 
-/// Parse a decoded HTML document as a browser with scripting on.
+/// Parse a decoded HTML document as a browser with scripting on (the
+/// pipeline parses an [`Input`], which it may parse twice).
+#[cfg(test)]
 pub fn parse(text: &str) -> Dom {
-    parse_with(text, true)
+    parse_input(&Input::new(text), true)
 }
 
-/// Parse with scripting on (`<noscript>` holds raw text) or off (markup).
-pub fn parse_with(text: &str, scripting: bool) -> Dom {
-    let (text, cut_attributes) = match cap_attributes(text) {
-        Cow::Borrowed(t) => (Cow::Borrowed(t), false),
-        Cow::Owned(t) => (Cow::Owned(t), true),
-    };
+/// A decoded document as the tokenizer reads it: cut into pieces of 1 MiB
+/// (so the tokenizer never holds one giant tendril copy), with the attribute
+/// guard applied. Text nodes share the pieces' buffers, so the pieces are
+/// the one copy of the document a parse needs, and can be parsed again: the
+/// decoded `String` need not be kept beside them.
+pub struct Input {
+    chunks: Vec<StrTendril>,
+    cut_attributes: bool,
+}
+
+impl Input {
+    pub fn new(text: &str) -> Input {
+        let (text, cut_attributes) = match cap_attributes(text) {
+            Cow::Borrowed(t) => (Cow::Borrowed(t), false),
+            Cow::Owned(t) => (Cow::Owned(t), true),
+        };
+        const CHUNK: usize = 1 << 20;
+        let mut chunks = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut start = 0;
+        while start < text.len() {
+            let mut end = (start + CHUNK).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            chunks.push(StrTendril::from_slice(&text[start..end]));
+            start = end;
+        }
+        Input {
+            chunks,
+            cut_attributes,
+        }
+    }
+}
+
+/// Parse an [`Input`] with scripting on (`<noscript>` holds raw text) or off
+/// (markup).
+pub fn parse_input(input: &Input, scripting: bool) -> Dom {
     let sink = Sink::default();
     let tb = TreeBuilder::new(
         sink,
@@ -203,18 +238,11 @@ pub fn parse_with(text: &str, scripting: bool) -> Dom {
         dropped_total: Cell::new(0),
     };
     let tok = Tokenizer::new(guard, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    // Feed in slices so the tokenizer never holds one giant tendril copy.
-    const CHUNK: usize = 1 << 20;
-    let mut start = 0;
-    while start < text.len() {
-        let mut end = (start + CHUNK).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        input.push_back(StrTendril::from_slice(&text[start..end]));
-        while !matches!(tok.feed(&input), html5ever::TokenizerResult::Done) {}
-        start = end;
+    let queue = BufferQueue::default();
+    for chunk in &input.chunks {
+        // A clone shares the buffer: the text nodes cut from it too.
+        queue.push_back(chunk.clone());
+        while !matches!(tok.feed(&queue), html5ever::TokenizerResult::Done) {}
     }
     tok.end();
     let guard = tok.sink;
@@ -224,7 +252,7 @@ pub fn parse_with(text: &str, scripting: bool) -> Dom {
         nodes: sink.nodes.into_inner(),
         quirks: sink.quirks.get(),
         dropped_tags,
-        cut_attributes,
+        cut_attributes: input.cut_attributes,
     }
 }
 

@@ -112,13 +112,17 @@ fn parse_page_cow(
             }
         }
     };
-    let mut dom = dom::parse(&decoded.text);
+    // The pieces the tokenizer reads are a copy of the text that the tree's
+    // text nodes keep alive anyway: the decoded String goes at once.
+    let input = dom::Input::new(&decoded.text);
+    drop(decoded.text);
+    let mut dom = dom::parse_input(&input, true);
     let mut extracted = extract::extract(&dom, limits, opts);
     // A page that shows nothing until its scripts run (content in <noscript>,
     // as in crawler views of forum software, or in a wrapper hidden by an
     // inline style until hydration): read it again leniently.
     if extracted.blocks.is_empty() {
-        dom = dom::parse_with(&decoded.text, false);
+        dom = dom::parse_input(&input, false);
         extracted = extract::extract(
             &dom,
             limits,
@@ -128,7 +132,7 @@ fn parse_page_cow(
             },
         );
     }
-    drop(decoded.text);
+    drop(input);
     let text = std::mem::take(&mut extracted.text);
     let blocks = std::mem::take(&mut extracted.blocks);
     let meta = extract::metadata(&dom, &extracted.head);
