@@ -48,16 +48,28 @@ pub type NodeId = u32;
 /// "No node".
 pub const NONE: NodeId = u32::MAX;
 
-/// What a node is.
-#[derive(Debug)]
-pub enum Data {
+/// What a node is: elements and texts by index into the [`Dom`]'s lists of
+/// them, so that a node is 28 bytes (a huge page has nearly a million).
+#[derive(Debug, Clone, Copy)]
+enum Data {
     Document,
-    /// The doctype's name, kept for `Debug` output.
-    Doctype(#[allow(dead_code)] StrTendril),
-    Element(Box<Element>),
-    Text(StrTendril),
+    /// The doctype's name (in `texts`), kept for `Debug` output.
+    Doctype(#[allow(dead_code)] u32),
+    Element(u32),
+    Text(u32),
     Comment,
     /// The contents of a `<template>`, outside the main tree.
+    Fragment,
+}
+
+/// What a node is, read through [`Dom::kind`].
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    Document,
+    Doctype,
+    Element(&'a Element),
+    Text(&'a StrTendril),
+    Comment,
     Fragment,
 }
 
@@ -118,7 +130,7 @@ pub struct Node {
     pub last_child: NodeId,
     pub prev: NodeId,
     pub next: NodeId,
-    pub data: Data,
+    data: Data,
 }
 
 impl Node {
@@ -132,13 +144,6 @@ impl Node {
             data,
         }
     }
-
-    pub fn element(&self) -> Option<&Element> {
-        match &self.data {
-            Data::Element(e) => Some(e),
-            _ => None,
-        }
-    }
 }
 
 /// A parsed document: node 0 is the document node.
@@ -148,6 +153,10 @@ impl Node {
 #[allow(dead_code)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// Every element, in the order they were made.
+    pub elements: Vec<Element>,
+    /// Text nodes' texts and doctype names.
+    texts: Vec<StrTendril>,
     pub quirks: QuirksMode,
     /// Start tags dropped by the depth guard.
     pub dropped_tags: usize,
@@ -160,9 +169,29 @@ impl Dom {
         &self.nodes[id as usize]
     }
 
+    /// What a node is.
+    pub fn kind(&self, id: NodeId) -> Kind<'_> {
+        match self.node(id).data {
+            Data::Document => Kind::Document,
+            Data::Doctype(_) => Kind::Doctype,
+            Data::Element(e) => Kind::Element(&self.elements[e as usize]),
+            Data::Text(t) => Kind::Text(&self.texts[t as usize]),
+            Data::Comment => Kind::Comment,
+            Data::Fragment => Kind::Fragment,
+        }
+    }
+
+    /// The element a node is, if it is one.
+    pub fn element(&self, id: NodeId) -> Option<&Element> {
+        match self.node(id).data {
+            Data::Element(e) => Some(&self.elements[e as usize]),
+            _ => None,
+        }
+    }
+
     /// The `<html>` element, if the document has one.
     pub fn root_element(&self) -> Option<NodeId> {
-        self.children(0).find(|&c| self.node(c).element().is_some())
+        self.children(0).find(|&c| self.element(c).is_some())
     }
 
     /// The children of a node, in order.
@@ -250,6 +279,8 @@ pub fn parse_input(input: &Input, scripting: bool) -> Dom {
     let sink = guard.tb.sink;
     Dom {
         nodes: sink.nodes.into_inner(),
+        elements: sink.elements.into_inner(),
+        texts: sink.texts.into_inner(),
         quirks: sink.quirks.get(),
         dropped_tags,
         cut_attributes: input.cut_attributes,
@@ -259,6 +290,8 @@ pub fn parse_input(input: &Input, scripting: bool) -> Dom {
 /// The tree sink: builds the arena.
 struct Sink {
     nodes: RefCell<Vec<Node>>,
+    elements: RefCell<Vec<Element>>,
+    texts: RefCell<Vec<StrTendril>>,
     quirks: Cell<QuirksMode>,
 }
 
@@ -266,6 +299,8 @@ impl Default for Sink {
     fn default() -> Sink {
         Sink {
             nodes: RefCell::new(vec![Node::new(Data::Document)]),
+            elements: RefCell::new(Vec::new()),
+            texts: RefCell::new(Vec::new()),
             quirks: Cell::new(QuirksMode::NoQuirks),
         }
     }
@@ -293,6 +328,39 @@ impl Sink {
         let mut n = self.nodes.borrow_mut();
         n.push(Node::new(data));
         (n.len() - 1) as NodeId
+    }
+
+    /// Keep a text (or doctype name); its index.
+    fn keep_text(&self, t: StrTendril) -> u32 {
+        let mut texts = self.texts.borrow_mut();
+        texts.push(t);
+        (texts.len() - 1) as u32
+    }
+
+    /// A new text node (unlinked) in `nodes`, the borrowed arena.
+    fn push_text(&self, nodes: &mut Vec<Node>, t: StrTendril) -> NodeId {
+        let text = self.keep_text(t);
+        nodes.push(Node::new(Data::Text(text)));
+        (nodes.len() - 1) as NodeId
+    }
+
+    /// Add `t` to the text node `id`, if it is one.
+    fn extend_text(&self, nodes: &[Node], id: NodeId, t: &StrTendril) -> bool {
+        match nodes[id as usize].data {
+            Data::Text(s) => {
+                self.texts.borrow_mut()[s as usize].push_tendril(t);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The element node `id` is, if it is one.
+    fn element_index(&self, id: NodeId) -> Option<usize> {
+        match self.nodes.borrow()[id as usize].data {
+            Data::Element(e) => Some(e as usize),
+            _ => None,
+        }
     }
 
     fn detach(nodes: &mut [Node], id: NodeId) {
@@ -392,11 +460,14 @@ impl TreeSink for Sink {
     }
 
     fn elem_name<'a>(&'a self, target: &'a NodeId) -> OwnedName {
-        match &self.nodes.borrow()[*target as usize].data {
-            Data::Element(e) => OwnedName {
-                ns: e.name.ns.clone(),
-                local: e.name.local.clone(),
-            },
+        match self.element_index(*target) {
+            Some(i) => {
+                let e = &self.elements.borrow()[i];
+                OwnedName {
+                    ns: e.name.ns.clone(),
+                    local: e.name.local.clone(),
+                }
+            }
             // The tree builder asks only about elements.
             _ => OwnedName {
                 ns: html5ever::ns!(),
@@ -417,13 +488,18 @@ impl TreeSink for Sink {
         } else {
             NONE
         };
-        self.push(Data::Element(Box::new(Element {
-            name,
-            attrs: attrs.into_boxed_slice(),
-            labels,
-            template,
-            mathml_integration: flags.mathml_annotation_xml_integration_point,
-        })))
+        let index = {
+            let mut elements = self.elements.borrow_mut();
+            elements.push(Element {
+                name,
+                attrs: attrs.into_boxed_slice(),
+                labels,
+                template,
+                mathml_integration: flags.mathml_annotation_xml_integration_point,
+            });
+            (elements.len() - 1) as u32
+        };
+        self.push(Data::Element(index))
     }
 
     fn create_comment(&self, _text: StrTendril) -> NodeId {
@@ -442,14 +518,10 @@ impl TreeSink for Sink {
             NodeOrText::AppendText(t) => {
                 let mut nodes = self.nodes.borrow_mut();
                 let last = nodes[*parent as usize].last_child;
-                if last != NONE {
-                    if let Data::Text(s) = &mut nodes[last as usize].data {
-                        s.push_tendril(&t);
-                        return;
-                    }
+                if last != NONE && self.extend_text(&nodes, last, &t) {
+                    return;
                 }
-                nodes.push(Node::new(Data::Text(t)));
-                let id = (nodes.len() - 1) as NodeId;
+                let id = self.push_text(&mut nodes, t);
                 Sink::link_last(&mut nodes, *parent, id);
             }
         }
@@ -475,13 +547,16 @@ impl TreeSink for Sink {
         _public_id: StrTendril,
         _system_id: StrTendril,
     ) {
+        let name = self.keep_text(name);
         let id = self.push(Data::Doctype(name));
         Sink::link_last(&mut self.nodes.borrow_mut(), 0, id);
     }
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
-        match &self.nodes.borrow()[*target as usize].data {
-            Data::Element(e) if e.template != NONE => e.template,
+        match self.element_index(*target) {
+            Some(i) if self.elements.borrow()[i].template != NONE => {
+                self.elements.borrow()[i].template
+            }
             _ => *target,
         }
     }
@@ -500,14 +575,10 @@ impl TreeSink for Sink {
             NodeOrText::AppendNode(id) => Sink::link_before(&mut nodes, *sibling, id),
             NodeOrText::AppendText(t) => {
                 let prev = nodes[*sibling as usize].prev;
-                if prev != NONE {
-                    if let Data::Text(s) = &mut nodes[prev as usize].data {
-                        s.push_tendril(&t);
-                        return;
-                    }
+                if prev != NONE && self.extend_text(&nodes, prev, &t) {
+                    return;
                 }
-                nodes.push(Node::new(Data::Text(t)));
-                let id = (nodes.len() - 1) as NodeId;
+                let id = self.push_text(&mut nodes, t);
                 Sink::link_before(&mut nodes, *sibling, id);
             }
         }
@@ -515,7 +586,8 @@ impl TreeSink for Sink {
 
     fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
         let labels = take_labels(&mut attrs);
-        if let Data::Element(e) = &mut self.nodes.borrow_mut()[*target as usize].data {
+        if let Some(i) = self.element_index(*target) {
+            let e = &mut self.elements.borrow_mut()[i];
             let mut all = std::mem::take(&mut e.attrs).into_vec();
             for a in attrs {
                 if !all.iter().any(|x| x.name == a.name) {
@@ -546,7 +618,8 @@ impl TreeSink for Sink {
     }
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
-        matches!(&self.nodes.borrow()[*handle as usize].data, Data::Element(e) if e.mathml_integration)
+        self.element_index(*handle)
+            .is_some_and(|i| self.elements.borrow()[i].mathml_integration)
     }
 }
 
@@ -797,9 +870,8 @@ mod tests {
     use super::*;
 
     fn tags(dom: &Dom) -> Vec<String> {
-        dom.nodes
-            .iter()
-            .filter_map(|n| n.element().map(|e| e.local().to_string()))
+        (0..dom.nodes.len() as NodeId)
+            .filter_map(|n| dom.element(n).map(|e| e.local().to_string()))
             .collect()
     }
 
@@ -821,12 +893,7 @@ mod tests {
     #[test]
     fn labels_are_taken_off_the_attributes() {
         let dom = parse("<div class=x data-ghirbal-role=nav data-ghirbal-lang=en>a</div>");
-        let e = dom
-            .nodes
-            .iter()
-            .filter_map(Node::element)
-            .find(|e| &**e.local() == "div")
-            .unwrap();
+        let e = dom.elements.iter().find(|e| &**e.local() == "div").unwrap();
         assert_eq!(e.attrs.len(), 1);
         assert_eq!(e.role_label().map(|t| &**t), Some("nav"));
         assert_eq!(e.lang_label().map(|t| &**t), Some("en"));
@@ -839,12 +906,10 @@ mod tests {
         let dom = parse(&html);
         assert!(dom.dropped_tags >= n - MAX_DEPTH);
         // The paragraph after the deep part is still a child of body.
-        let p = dom
-            .nodes
-            .iter()
-            .position(|x| x.element().is_some_and(|e| &**e.local() == "p"))
+        let p = (0..dom.nodes.len() as NodeId)
+            .find(|&n| dom.element(n).is_some_and(|e| &**e.local() == "p"))
             .unwrap();
-        let parent = dom.node(dom.node(p as NodeId).parent).element().unwrap();
+        let parent = dom.element(dom.node(p).parent).unwrap();
         assert_eq!(&**parent.local(), "body");
     }
 
@@ -852,10 +917,7 @@ mod tests {
     fn scripts_past_the_depth_limit_stay_scripts() {
         let html = "<div>".repeat(400) + "<script>var x = '<b>no</b>';</script>";
         let dom = parse(&html);
-        assert!(!dom
-            .nodes
-            .iter()
-            .any(|x| x.element().is_some_and(|e| &**e.local() == "b")));
+        assert!(!dom.elements.iter().any(|x| &**x.local() == "b"));
     }
 
     #[test]
@@ -869,12 +931,7 @@ mod tests {
         assert!(capped.len() < t.len());
         assert!(capped.ends_with(">text</div><script>x = '<i a b c>'</script>"));
         let dom = parse(&t);
-        let div = dom
-            .nodes
-            .iter()
-            .filter_map(Node::element)
-            .find(|e| &**e.local() == "div")
-            .unwrap();
+        let div = dom.elements.iter().find(|e| &**e.local() == "div").unwrap();
         assert_eq!(div.attrs.len(), MAX_ATTRIBUTES);
         assert!(dom.cut_attributes);
         assert!(matches!(cap_attributes("<p a=1>x</p>"), Cow::Borrowed(_)));
