@@ -57,10 +57,10 @@ impl Payload {
             Payload::Html {
                 bytes,
                 charset_hint,
-            } => crate::read::html::page_from_html_as(
+            } => crate::read::html::page_from_html_owned(
                 id,
                 url,
-                &bytes,
+                bytes,
                 charset_hint.as_deref(),
                 limits,
                 encoding,

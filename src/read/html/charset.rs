@@ -20,6 +20,8 @@
 //! decoded as UTF-8. (Real legacy text is practically never valid UTF-8:
 //! windows-1256 Arabic letters are all lead bytes followed by lead bytes.)
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
 
 /// How far the `<meta>` prescan looks at most.
@@ -102,32 +104,89 @@ pub struct Decoded {
 /// Sniff and decode. With `cut`, the bytes are a prefix of a longer document:
 /// an incomplete character at the very end is dropped, not flagged.
 pub fn decode(bytes: &[u8], hint: Option<&str>, url: Option<&str>, cut: bool) -> Decoded {
-    decode_sniffed(bytes, sniff(bytes, hint, url), cut)
+    decode_sniffed(Cow::Borrowed(bytes), sniff(bytes, hint, url), cut)
+}
+
+/// [`decode`] of bytes the caller gives up: valid UTF-8 becomes the text in
+/// place, without a copy.
+pub(crate) fn decode_owned(
+    bytes: Vec<u8>,
+    hint: Option<&str>,
+    url: Option<&str>,
+    cut: bool,
+) -> Decoded {
+    let s = sniff(&bytes, hint, url);
+    decode_sniffed(Cow::Owned(bytes), s, cut)
 }
 
 /// Decode in `encoding`, whatever the document says (its BOM is skipped when
 /// it is that encoding's); as [`decode`] with `cut`.
 pub fn decode_as(bytes: &[u8], encoding: &'static Encoding, cut: bool) -> Decoded {
+    decode_sniffed(Cow::Borrowed(bytes), forced(bytes, encoding), cut)
+}
+
+/// [`decode_as`] of bytes the caller gives up, as [`decode_owned`].
+pub(crate) fn decode_owned_as(bytes: Vec<u8>, encoding: &'static Encoding, cut: bool) -> Decoded {
+    let s = forced(&bytes, encoding);
+    decode_sniffed(Cow::Owned(bytes), s, cut)
+}
+
+fn forced(bytes: &[u8], encoding: &'static Encoding) -> Sniffed {
     let bom = match Encoding::for_bom(bytes) {
         Some((e, n)) if e == encoding => n,
         _ => 0,
     };
-    let s = Sniffed {
+    Sniffed {
         encoding,
         bom,
         source: Source::Forced,
-    };
-    decode_sniffed(bytes, s, cut)
+    }
 }
 
-fn decode_sniffed(bytes: &[u8], s: Sniffed, cut: bool) -> Decoded {
+/// Most input bytes decoded in one step. The decoder touches every memory
+/// page of the room it is given, so it is given only what one step can fill:
+/// room for the worst case of the whole document (3 bytes out per byte in)
+/// would cost resident memory three times the page's size.
+const DECODE_STEP: usize = 1 << 20;
+
+fn decode_sniffed(bytes: Cow<'_, [u8]>, s: Sniffed, cut: bool) -> Decoded {
     let body = &bytes[s.bom..];
+    // Valid UTF-8 decodes to itself (and a cut page that is valid UTF-8
+    // does not end inside a character).
+    if s.encoding == UTF_8 && std::str::from_utf8(body).is_ok() {
+        let text = match bytes {
+            Cow::Owned(mut v) => {
+                v.drain(..s.bom);
+                String::from_utf8(v).unwrap_or_default()
+            }
+            Cow::Borrowed(b) => String::from_utf8_lossy(&b[s.bom..]).into_owned(),
+        };
+        return Decoded {
+            text,
+            encoding: s.encoding,
+            lossy: false,
+        };
+    }
     let mut decoder = s.encoding.new_decoder_without_bom_handling();
-    let cap = decoder
-        .max_utf8_buffer_length(body.len())
-        .unwrap_or(body.len().saturating_mul(3));
-    let mut text = String::with_capacity(cap);
-    let (_, _, lossy) = decoder.decode_to_string(body, &mut text, !cut);
+    let mut text = String::with_capacity(body.len());
+    let mut lossy = false;
+    let mut rest = body;
+    loop {
+        let step = &rest[..rest.len().min(DECODE_STEP)];
+        let last = step.len() == rest.len() && !cut;
+        let need = decoder
+            .max_utf8_buffer_length(step.len())
+            .unwrap_or(step.len().saturating_mul(3));
+        if text.capacity() - text.len() < need {
+            text.reserve_exact(need);
+        }
+        let (result, read, replaced) = decoder.decode_to_string(step, &mut text, last);
+        lossy |= replaced;
+        rest = &rest[read..];
+        if result == encoding_rs::CoderResult::InputEmpty && read == step.len() && rest.is_empty() {
+            break;
+        }
+    }
     Decoded {
         text,
         encoding: s.encoding,
@@ -429,5 +488,55 @@ mod tests {
         let d = decode(&b[..b.len() - 1], Some("utf-8"), None, true);
         assert!(!d.lossy);
         assert_eq!(d.text, "<p>سلا");
+    }
+
+    #[test]
+    fn decoding_in_steps_is_decoding_at_once() {
+        // Characters split across step boundaries, malformed bytes, a BOM,
+        // and pages cut inside a character, in single- and multi-byte
+        // encodings; owned and borrowed bytes alike.
+        let arabic = "<p>سلام عليكم ورحمة الله</p>\n".repeat(DECODE_STEP / 20);
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in arabic.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let (w1256, _, _) = encoding_rs::WINDOWS_1256.encode(&arabic);
+        let mut bad_utf8 = arabic.clone().into_bytes();
+        bad_utf8[DECODE_STEP - 1] = 0xFF;
+        let mut bom_utf8 = b"\xEF\xBB\xBF".to_vec();
+        bom_utf8.extend_from_slice(arabic.as_bytes());
+        let cases: [(&[u8], &'static Encoding); 5] = [
+            (&utf16, UTF_16LE),
+            (&w1256, encoding_rs::WINDOWS_1256),
+            (&bad_utf8, UTF_8),
+            (&bom_utf8, UTF_8),
+            (arabic.as_bytes(), UTF_8),
+        ];
+        for (bytes, e) in cases {
+            for cut in [false, true] {
+                let bytes = if cut {
+                    &bytes[..bytes.len() - 1]
+                } else {
+                    bytes
+                };
+                let bom = Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
+                let mut whole = String::new();
+                let mut decoder = e.new_decoder_without_bom_handling();
+                whole.reserve(decoder.max_utf8_buffer_length(bytes.len()).unwrap());
+                let (_, _, lossy) = decoder.decode_to_string(&bytes[bom..], &mut whole, !cut);
+                for d in [
+                    decode_as(bytes, e, cut),
+                    decode_owned_as(bytes.to_vec(), e, cut),
+                ] {
+                    assert_eq!(
+                        (d.text.len(), d.lossy),
+                        (whole.len(), lossy),
+                        "{}",
+                        e.name()
+                    );
+                    assert!(d.text == whole, "{} cut {cut}", e.name());
+                }
+            }
+        }
     }
 }

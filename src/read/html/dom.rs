@@ -1,6 +1,8 @@
 //! Parsing: decoded HTML text to a flat document tree, with html5ever.
 //!
-//! In: the decoded text of one document. Out: a [`Dom`], an arena of nodes
+//! In: the decoded text of one document, cut into an [`Input`] (which the
+//! tree's text nodes share, so the text need not be kept beside it, and
+//! which can be parsed twice). Out: a [`Dom`], an arena of nodes
 //! (elements, text, comments) linked by index, in document order — built by
 //! html5ever's spec-conformant tokenizer and tree builder, so broken markup
 //! ends up as a browser would build it.
@@ -46,33 +48,61 @@ pub type NodeId = u32;
 /// "No node".
 pub const NONE: NodeId = u32::MAX;
 
-/// What a node is.
-#[derive(Debug)]
-pub enum Data {
+/// What a node is: elements and texts by index into the [`Dom`]'s lists of
+/// them, so that a node is 28 bytes (a huge page has nearly a million).
+#[derive(Debug, Clone, Copy)]
+enum Data {
     Document,
-    /// The doctype's name, kept for `Debug` output.
-    Doctype(#[allow(dead_code)] StrTendril),
-    Element(Box<Element>),
-    Text(StrTendril),
+    /// The doctype's name (in `texts`), kept for `Debug` output.
+    Doctype(#[allow(dead_code)] u32),
+    Element(u32),
+    Text(u32),
     Comment,
     /// The contents of a `<template>`, outside the main tree.
     Fragment,
 }
 
-/// An element and its attributes.
+/// What a node is, read through [`Dom::kind`].
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    Document,
+    Doctype,
+    Element(&'a Element),
+    Text(&'a StrTendril),
+    Comment,
+    Fragment,
+}
+
+/// An element and its attributes. Kept small (56 bytes), since a huge page
+/// has hundreds of thousands: attributes boxed to their number, labels
+/// (rare) behind one pointer.
 #[derive(Debug)]
 pub struct Element {
     pub name: QualName,
-    pub attrs: Vec<Attribute>,
-    /// `data-ghirbal-role`, taken off the attributes.
-    pub role_label: Option<StrTendril>,
-    /// `data-ghirbal-lang`, taken off the attributes.
-    pub lang_label: Option<StrTendril>,
+    pub attrs: Box<[Attribute]>,
+    labels: Option<Box<Labels>>,
     template: NodeId,
     mathml_integration: bool,
 }
 
+/// The ghirbal labels of an element, taken off its attributes.
+#[derive(Debug, Default)]
+struct Labels {
+    role: Option<StrTendril>,
+    lang: Option<StrTendril>,
+}
+
 impl Element {
+    /// `data-ghirbal-role`, taken off the attributes.
+    pub fn role_label(&self) -> Option<&StrTendril> {
+        self.labels.as_ref()?.role.as_ref()
+    }
+
+    /// `data-ghirbal-lang`, taken off the attributes.
+    pub fn lang_label(&self) -> Option<&StrTendril> {
+        self.labels.as_ref()?.lang.as_ref()
+    }
+
     /// The value of an attribute without a namespace.
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
@@ -100,7 +130,7 @@ pub struct Node {
     pub last_child: NodeId,
     pub prev: NodeId,
     pub next: NodeId,
-    pub data: Data,
+    data: Data,
 }
 
 impl Node {
@@ -114,13 +144,6 @@ impl Node {
             data,
         }
     }
-
-    pub fn element(&self) -> Option<&Element> {
-        match &self.data {
-            Data::Element(e) => Some(e),
-            _ => None,
-        }
-    }
 }
 
 /// A parsed document: node 0 is the document node.
@@ -130,6 +153,10 @@ impl Node {
 #[allow(dead_code)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// Every element, in the order they were made.
+    pub elements: Vec<Element>,
+    /// Text nodes' texts and doctype names.
+    texts: Vec<StrTendril>,
     pub quirks: QuirksMode,
     /// Start tags dropped by the depth guard.
     pub dropped_tags: usize,
@@ -142,9 +169,29 @@ impl Dom {
         &self.nodes[id as usize]
     }
 
+    /// What a node is.
+    pub fn kind(&self, id: NodeId) -> Kind<'_> {
+        match self.node(id).data {
+            Data::Document => Kind::Document,
+            Data::Doctype(_) => Kind::Doctype,
+            Data::Element(e) => Kind::Element(&self.elements[e as usize]),
+            Data::Text(t) => Kind::Text(&self.texts[t as usize]),
+            Data::Comment => Kind::Comment,
+            Data::Fragment => Kind::Fragment,
+        }
+    }
+
+    /// The element a node is, if it is one.
+    pub fn element(&self, id: NodeId) -> Option<&Element> {
+        match self.node(id).data {
+            Data::Element(e) => Some(&self.elements[e as usize]),
+            _ => None,
+        }
+    }
+
     /// The `<html>` element, if the document has one.
     pub fn root_element(&self) -> Option<NodeId> {
-        self.children(0).find(|&c| self.node(c).element().is_some())
+        self.children(0).find(|&c| self.element(c).is_some())
     }
 
     /// The children of a node, in order.
@@ -161,17 +208,50 @@ impl Dom {
     }
 }
 
-/// Parse a decoded HTML document as a browser with scripting on.
+/// Parse a decoded HTML document as a browser with scripting on (the
+/// pipeline parses an [`Input`], which it may parse twice).
+#[cfg(test)]
 pub fn parse(text: &str) -> Dom {
-    parse_with(text, true)
+    parse_input(&Input::new(text), true)
 }
 
-/// Parse with scripting on (`<noscript>` holds raw text) or off (markup).
-pub fn parse_with(text: &str, scripting: bool) -> Dom {
-    let (text, cut_attributes) = match cap_attributes(text) {
-        Cow::Borrowed(t) => (Cow::Borrowed(t), false),
-        Cow::Owned(t) => (Cow::Owned(t), true),
-    };
+/// A decoded document as the tokenizer reads it: cut into pieces of 1 MiB
+/// (so the tokenizer never holds one giant tendril copy), with the attribute
+/// guard applied. Text nodes share the pieces' buffers, so the pieces are
+/// the one copy of the document a parse needs, and can be parsed again: the
+/// decoded `String` need not be kept beside them.
+pub struct Input {
+    chunks: Vec<StrTendril>,
+    cut_attributes: bool,
+}
+
+impl Input {
+    pub fn new(text: &str) -> Input {
+        let (text, cut_attributes) = match cap_attributes(text) {
+            Cow::Borrowed(t) => (Cow::Borrowed(t), false),
+            Cow::Owned(t) => (Cow::Owned(t), true),
+        };
+        const CHUNK: usize = 1 << 20;
+        let mut chunks = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut start = 0;
+        while start < text.len() {
+            let mut end = (start + CHUNK).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            chunks.push(StrTendril::from_slice(&text[start..end]));
+            start = end;
+        }
+        Input {
+            chunks,
+            cut_attributes,
+        }
+    }
+}
+
+/// Parse an [`Input`] with scripting on (`<noscript>` holds raw text) or off
+/// (markup).
+pub fn parse_input(input: &Input, scripting: bool) -> Dom {
     let sink = Sink::default();
     let tb = TreeBuilder::new(
         sink,
@@ -187,18 +267,11 @@ pub fn parse_with(text: &str, scripting: bool) -> Dom {
         dropped_total: Cell::new(0),
     };
     let tok = Tokenizer::new(guard, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    // Feed in slices so the tokenizer never holds one giant tendril copy.
-    const CHUNK: usize = 1 << 20;
-    let mut start = 0;
-    while start < text.len() {
-        let mut end = (start + CHUNK).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        input.push_back(StrTendril::from_slice(&text[start..end]));
-        while !matches!(tok.feed(&input), html5ever::TokenizerResult::Done) {}
-        start = end;
+    let queue = BufferQueue::default();
+    for chunk in &input.chunks {
+        // A clone shares the buffer: the text nodes cut from it too.
+        queue.push_back(chunk.clone());
+        while !matches!(tok.feed(&queue), html5ever::TokenizerResult::Done) {}
     }
     tok.end();
     let guard = tok.sink;
@@ -206,15 +279,19 @@ pub fn parse_with(text: &str, scripting: bool) -> Dom {
     let sink = guard.tb.sink;
     Dom {
         nodes: sink.nodes.into_inner(),
+        elements: sink.elements.into_inner(),
+        texts: sink.texts.into_inner(),
         quirks: sink.quirks.get(),
         dropped_tags,
-        cut_attributes,
+        cut_attributes: input.cut_attributes,
     }
 }
 
 /// The tree sink: builds the arena.
 struct Sink {
     nodes: RefCell<Vec<Node>>,
+    elements: RefCell<Vec<Element>>,
+    texts: RefCell<Vec<StrTendril>>,
     quirks: Cell<QuirksMode>,
 }
 
@@ -222,6 +299,8 @@ impl Default for Sink {
     fn default() -> Sink {
         Sink {
             nodes: RefCell::new(vec![Node::new(Data::Document)]),
+            elements: RefCell::new(Vec::new()),
+            texts: RefCell::new(Vec::new()),
             quirks: Cell::new(QuirksMode::NoQuirks),
         }
     }
@@ -249,6 +328,39 @@ impl Sink {
         let mut n = self.nodes.borrow_mut();
         n.push(Node::new(data));
         (n.len() - 1) as NodeId
+    }
+
+    /// Keep a text (or doctype name); its index.
+    fn keep_text(&self, t: StrTendril) -> u32 {
+        let mut texts = self.texts.borrow_mut();
+        texts.push(t);
+        (texts.len() - 1) as u32
+    }
+
+    /// A new text node (unlinked) in `nodes`, the borrowed arena.
+    fn push_text(&self, nodes: &mut Vec<Node>, t: StrTendril) -> NodeId {
+        let text = self.keep_text(t);
+        nodes.push(Node::new(Data::Text(text)));
+        (nodes.len() - 1) as NodeId
+    }
+
+    /// Add `t` to the text node `id`, if it is one.
+    fn extend_text(&self, nodes: &[Node], id: NodeId, t: &StrTendril) -> bool {
+        match nodes[id as usize].data {
+            Data::Text(s) => {
+                self.texts.borrow_mut()[s as usize].push_tendril(t);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The element node `id` is, if it is one.
+    fn element_index(&self, id: NodeId) -> Option<usize> {
+        match self.nodes.borrow()[id as usize].data {
+            Data::Element(e) => Some(e as usize),
+            _ => None,
+        }
     }
 
     fn detach(nodes: &mut [Node], id: NodeId) {
@@ -316,21 +428,20 @@ impl Sink {
 }
 
 /// Take the ghirbal labels off an attribute list.
-fn take_labels(attrs: &mut Vec<Attribute>) -> (Option<StrTendril>, Option<StrTendril>) {
-    let mut role = None;
-    let mut lang = None;
+fn take_labels(attrs: &mut Vec<Attribute>) -> Option<Box<Labels>> {
+    let mut labels = Labels::default();
     attrs.retain(|a| match &*a.name.local {
         "data-ghirbal-role" => {
-            role = Some(a.value.clone());
+            labels.role = Some(a.value.clone());
             false
         }
         "data-ghirbal-lang" => {
-            lang = Some(a.value.clone());
+            labels.lang = Some(a.value.clone());
             false
         }
         _ => true,
     });
-    (role, lang)
+    (labels.role.is_some() || labels.lang.is_some()).then(|| Box::new(labels))
 }
 
 impl TreeSink for Sink {
@@ -349,11 +460,14 @@ impl TreeSink for Sink {
     }
 
     fn elem_name<'a>(&'a self, target: &'a NodeId) -> OwnedName {
-        match &self.nodes.borrow()[*target as usize].data {
-            Data::Element(e) => OwnedName {
-                ns: e.name.ns.clone(),
-                local: e.name.local.clone(),
-            },
+        match self.element_index(*target) {
+            Some(i) => {
+                let e = &self.elements.borrow()[i];
+                OwnedName {
+                    ns: e.name.ns.clone(),
+                    local: e.name.local.clone(),
+                }
+            }
             // The tree builder asks only about elements.
             _ => OwnedName {
                 ns: html5ever::ns!(),
@@ -368,20 +482,24 @@ impl TreeSink for Sink {
         mut attrs: Vec<Attribute>,
         flags: ElementFlags,
     ) -> NodeId {
-        let (role_label, lang_label) = take_labels(&mut attrs);
+        let labels = take_labels(&mut attrs);
         let template = if flags.template {
             self.push(Data::Fragment)
         } else {
             NONE
         };
-        self.push(Data::Element(Box::new(Element {
-            name,
-            attrs,
-            role_label,
-            lang_label,
-            template,
-            mathml_integration: flags.mathml_annotation_xml_integration_point,
-        })))
+        let index = {
+            let mut elements = self.elements.borrow_mut();
+            elements.push(Element {
+                name,
+                attrs: attrs.into_boxed_slice(),
+                labels,
+                template,
+                mathml_integration: flags.mathml_annotation_xml_integration_point,
+            });
+            (elements.len() - 1) as u32
+        };
+        self.push(Data::Element(index))
     }
 
     fn create_comment(&self, _text: StrTendril) -> NodeId {
@@ -400,14 +518,10 @@ impl TreeSink for Sink {
             NodeOrText::AppendText(t) => {
                 let mut nodes = self.nodes.borrow_mut();
                 let last = nodes[*parent as usize].last_child;
-                if last != NONE {
-                    if let Data::Text(s) = &mut nodes[last as usize].data {
-                        s.push_tendril(&t);
-                        return;
-                    }
+                if last != NONE && self.extend_text(&nodes, last, &t) {
+                    return;
                 }
-                nodes.push(Node::new(Data::Text(t)));
-                let id = (nodes.len() - 1) as NodeId;
+                let id = self.push_text(&mut nodes, t);
                 Sink::link_last(&mut nodes, *parent, id);
             }
         }
@@ -433,13 +547,16 @@ impl TreeSink for Sink {
         _public_id: StrTendril,
         _system_id: StrTendril,
     ) {
+        let name = self.keep_text(name);
         let id = self.push(Data::Doctype(name));
         Sink::link_last(&mut self.nodes.borrow_mut(), 0, id);
     }
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
-        match &self.nodes.borrow()[*target as usize].data {
-            Data::Element(e) if e.template != NONE => e.template,
+        match self.element_index(*target) {
+            Some(i) if self.elements.borrow()[i].template != NONE => {
+                self.elements.borrow()[i].template
+            }
             _ => *target,
         }
     }
@@ -458,29 +575,31 @@ impl TreeSink for Sink {
             NodeOrText::AppendNode(id) => Sink::link_before(&mut nodes, *sibling, id),
             NodeOrText::AppendText(t) => {
                 let prev = nodes[*sibling as usize].prev;
-                if prev != NONE {
-                    if let Data::Text(s) = &mut nodes[prev as usize].data {
-                        s.push_tendril(&t);
-                        return;
-                    }
+                if prev != NONE && self.extend_text(&nodes, prev, &t) {
+                    return;
                 }
-                nodes.push(Node::new(Data::Text(t)));
-                let id = (nodes.len() - 1) as NodeId;
+                let id = self.push_text(&mut nodes, t);
                 Sink::link_before(&mut nodes, *sibling, id);
             }
         }
     }
 
     fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
-        let (role, lang) = take_labels(&mut attrs);
-        if let Data::Element(e) = &mut self.nodes.borrow_mut()[*target as usize].data {
+        let labels = take_labels(&mut attrs);
+        if let Some(i) = self.element_index(*target) {
+            let e = &mut self.elements.borrow_mut()[i];
+            let mut all = std::mem::take(&mut e.attrs).into_vec();
             for a in attrs {
-                if !e.attrs.iter().any(|x| x.name == a.name) {
-                    e.attrs.push(a);
+                if !all.iter().any(|x| x.name == a.name) {
+                    all.push(a);
                 }
             }
-            e.role_label = e.role_label.take().or(role);
-            e.lang_label = e.lang_label.take().or(lang);
+            e.attrs = all.into_boxed_slice();
+            if let Some(new) = labels {
+                let old = e.labels.get_or_insert_with(Box::default);
+                old.role = old.role.take().or(new.role);
+                old.lang = old.lang.take().or(new.lang);
+            }
         }
     }
 
@@ -499,7 +618,8 @@ impl TreeSink for Sink {
     }
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
-        matches!(&self.nodes.borrow()[*handle as usize].data, Data::Element(e) if e.mathml_integration)
+        self.element_index(*handle)
+            .is_some_and(|i| self.elements.borrow()[i].mathml_integration)
     }
 }
 
@@ -750,9 +870,8 @@ mod tests {
     use super::*;
 
     fn tags(dom: &Dom) -> Vec<String> {
-        dom.nodes
-            .iter()
-            .filter_map(|n| n.element().map(|e| e.local().to_string()))
+        (0..dom.nodes.len() as NodeId)
+            .filter_map(|n| dom.element(n).map(|e| e.local().to_string()))
             .collect()
     }
 
@@ -766,17 +885,18 @@ mod tests {
     }
 
     #[test]
+    fn elements_stay_small() {
+        assert!(std::mem::size_of::<Element>() <= 56);
+        assert!(std::mem::size_of::<Node>() <= 48);
+    }
+
+    #[test]
     fn labels_are_taken_off_the_attributes() {
         let dom = parse("<div class=x data-ghirbal-role=nav data-ghirbal-lang=en>a</div>");
-        let e = dom
-            .nodes
-            .iter()
-            .filter_map(Node::element)
-            .find(|e| &**e.local() == "div")
-            .unwrap();
+        let e = dom.elements.iter().find(|e| &**e.local() == "div").unwrap();
         assert_eq!(e.attrs.len(), 1);
-        assert_eq!(e.role_label.as_deref(), Some("nav"));
-        assert_eq!(e.lang_label.as_deref(), Some("en"));
+        assert_eq!(e.role_label().map(|t| &**t), Some("nav"));
+        assert_eq!(e.lang_label().map(|t| &**t), Some("en"));
     }
 
     #[test]
@@ -786,12 +906,10 @@ mod tests {
         let dom = parse(&html);
         assert!(dom.dropped_tags >= n - MAX_DEPTH);
         // The paragraph after the deep part is still a child of body.
-        let p = dom
-            .nodes
-            .iter()
-            .position(|x| x.element().is_some_and(|e| &**e.local() == "p"))
+        let p = (0..dom.nodes.len() as NodeId)
+            .find(|&n| dom.element(n).is_some_and(|e| &**e.local() == "p"))
             .unwrap();
-        let parent = dom.node(dom.node(p as NodeId).parent).element().unwrap();
+        let parent = dom.element(dom.node(p).parent).unwrap();
         assert_eq!(&**parent.local(), "body");
     }
 
@@ -799,10 +917,7 @@ mod tests {
     fn scripts_past_the_depth_limit_stay_scripts() {
         let html = "<div>".repeat(400) + "<script>var x = '<b>no</b>';</script>";
         let dom = parse(&html);
-        assert!(!dom
-            .nodes
-            .iter()
-            .any(|x| x.element().is_some_and(|e| &**e.local() == "b")));
+        assert!(!dom.elements.iter().any(|x| &**x.local() == "b"));
     }
 
     #[test]
@@ -816,12 +931,7 @@ mod tests {
         assert!(capped.len() < t.len());
         assert!(capped.ends_with(">text</div><script>x = '<i a b c>'</script>"));
         let dom = parse(&t);
-        let div = dom
-            .nodes
-            .iter()
-            .filter_map(Node::element)
-            .find(|e| &**e.local() == "div")
-            .unwrap();
+        let div = dom.elements.iter().find(|e| &**e.local() == "div").unwrap();
         assert_eq!(div.attrs.len(), MAX_ATTRIBUTES);
         assert!(dom.cut_attributes);
         assert!(matches!(cap_attributes("<p a=1>x</p>"), Cow::Borrowed(_)));

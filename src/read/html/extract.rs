@@ -21,7 +21,7 @@
 //! The walk is a loop over parent/sibling links with an explicit stack of
 //! open elements: no recursion, so depth costs heap, not stack.
 
-use super::dom::{Data, Dom, Element, NodeId, NONE};
+use super::dom::{Dom, Element, Kind, NodeId, NONE};
 use crate::page::{Block, Limits, Structure};
 use html5ever::ns;
 use html5ever::tendril::StrTendril;
@@ -348,7 +348,7 @@ fn is_label_only_span(e: &Element) -> bool {
     e.is_html()
         && &**e.local() == "span"
         && e.attrs.is_empty()
-        && (e.role_label.is_some() || e.lang_label.is_some())
+        && (e.role_label().is_some() || e.lang_label().is_some())
 }
 
 /// Per element, visible text characters and markup characters of its
@@ -360,15 +360,15 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> (Vec<(u32, u32)>, V
     let mut node = root;
     loop {
         let n = dom.node(node);
-        let descend = match &n.data {
-            Data::Element(e) => {
+        let descend = match dom.kind(node) {
+            Kind::Element(e) => {
                 let s = is_skipped(e, fallback);
                 skipped[node as usize] = s;
                 !s
             }
             _ => false,
         };
-        if let Data::Text(t) = &n.data {
+        if let Kind::Text(t) = dom.kind(node) {
             let c = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
             stats[n.parent as usize].0 = stats[n.parent as usize].0.saturating_add(c);
         }
@@ -380,7 +380,7 @@ fn subtree_stats(dom: &Dom, root: NodeId, fallback: bool) -> (Vec<(u32, u32)>, V
         let mut cur = node;
         loop {
             let cn = dom.node(cur);
-            if let Data::Element(e) = &cn.data {
+            if let Kind::Element(e) = dom.kind(cur) {
                 if !skipped[cur as usize] && cur != root {
                     let own = if is_label_only_span(e) {
                         0
@@ -598,12 +598,12 @@ impl<'d> Walker<'d> {
             dir,
             lang,
             role_label: e
-                .role_label
-                .clone()
+                .role_label()
+                .cloned()
                 .or_else(|| parent.and_then(|p| p.role_label.clone())),
             lang_label: e
-                .lang_label
-                .clone()
+                .lang_label()
+                .cloned()
                 .or_else(|| parent.and_then(|p| p.lang_label.clone())),
             tok_start,
             tok_end: self.tokens.len(),
@@ -850,15 +850,14 @@ fn read_head(dom: &Dom, html: NodeId) -> Head {
     let mut h = Head::default();
     let mut canonical = None;
     let mut og = None;
-    let Some(head) = dom.children(html).find(|&c| {
-        dom.node(c)
-            .element()
-            .is_some_and(|e| html_name(e) == Some("head"))
-    }) else {
+    let Some(head) = dom
+        .children(html)
+        .find(|&c| dom.element(c).is_some_and(|e| html_name(e) == Some("head")))
+    else {
         return h;
     };
     for c in dom.children(head) {
-        let Some(e) = dom.node(c).element() else {
+        let Some(e) = dom.element(c) else {
             continue;
         };
         let content = || e.attr("content").map(|v| v.trim().to_string());
@@ -901,9 +900,9 @@ fn inner_text(dom: &Dom, node: NodeId) -> Option<String> {
         if raw.len() > 4 * MAX_TITLE_CHARS {
             break;
         }
-        match &dom.node(n).data {
-            Data::Text(t) => raw.push_str(t),
-            Data::Element(e) if n != node && is_skipped(e, false) => {}
+        match dom.kind(n) {
+            Kind::Text(t) => raw.push_str(t),
+            Kind::Element(e) if n != node && is_skipped(e, false) => {}
             _ => {
                 let first = stack.len();
                 stack.extend(dom.children(n));
@@ -934,11 +933,11 @@ pub struct Metadata {
 /// `head` is what [`extract`] read from `<head>`.
 pub fn metadata(dom: &Dom, head: &Head) -> Metadata {
     let (mut title, mut h1, mut time) = (None, None, None);
-    for (i, n) in dom.nodes.iter().enumerate() {
-        let Some(e) = n.element() else { continue };
+    for i in 0..dom.nodes.len() as NodeId {
+        let Some(e) = dom.element(i) else { continue };
         match html_name(e) {
-            Some("title") if title.is_none() => title = inner_text(dom, i as NodeId),
-            Some("h1") if h1.is_none() => h1 = inner_text(dom, i as NodeId),
+            Some("title") if title.is_none() => title = inner_text(dom, i),
+            Some("h1") if h1.is_none() => h1 = inner_text(dom, i),
             Some("time") if time.is_none() => {
                 time = e
                     .attr("datetime")
@@ -993,8 +992,8 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
         }
         let n = dom.node(node);
         let mut opened = false;
-        match &n.data {
-            Data::Element(e) if !w.skipped[node as usize] => {
+        match dom.kind(node) {
+            Kind::Element(e) if !w.skipped[node as usize] => {
                 let is_br = e.is_html() && &**e.local() == "br";
                 let block = e.is_html() && is_block_level(e.local());
                 if is_br || block {
@@ -1005,7 +1004,7 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
                     opened = true;
                 }
             }
-            Data::Text(t) => w.add_text(node, t),
+            Kind::Text(t) => w.add_text(node, t),
             _ => {}
         }
         if opened && n.first_child != NONE {

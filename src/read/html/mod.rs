@@ -35,6 +35,7 @@ pub mod extract;
 pub mod serialize;
 
 use crate::page::{Limits, OffsetMap, Page, PageKind};
+use std::borrow::Cow;
 
 /// A parsed HTML page and what the walk found besides blocks.
 #[derive(Debug)]
@@ -71,20 +72,57 @@ pub fn parse_page_as(
     opts: extract::Options,
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> HtmlPage {
+    parse_page_cow(
+        id,
+        url,
+        Cow::Borrowed(bytes),
+        charset_hint,
+        limits,
+        opts,
+        forced,
+    )
+}
+
+/// [`parse_page_as`] of bytes borrowed or given up: given up, they are freed
+/// (or become the text) once decoded, before the tree is built.
+fn parse_page_cow(
+    id: &str,
+    url: Option<&str>,
+    bytes: Cow<'_, [u8]>,
+    charset_hint: Option<&str>,
+    limits: &Limits,
+    opts: extract::Options,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> HtmlPage {
     let max = limits.max_page_bytes;
     let cut = bytes.len() > max;
-    let bytes = &bytes[..bytes.len().min(max)];
-    let decoded = match forced {
-        Some(e) => charset::decode_as(bytes, e, cut),
-        None => charset::decode(bytes, charset_hint, url, cut),
+    let decoded = match bytes {
+        Cow::Borrowed(b) => {
+            let b = &b[..b.len().min(max)];
+            match forced {
+                Some(e) => charset::decode_as(b, e, cut),
+                None => charset::decode(b, charset_hint, url, cut),
+            }
+        }
+        Cow::Owned(mut b) => {
+            b.truncate(max);
+            match forced {
+                Some(e) => charset::decode_owned_as(b, e, cut),
+                None => charset::decode_owned(b, charset_hint, url, cut),
+            }
+        }
     };
-    let mut dom = dom::parse(&decoded.text);
+    // The pieces the tokenizer reads are a copy of the text that the tree's
+    // text nodes keep alive anyway: the decoded String goes at once.
+    let input = dom::Input::new(&decoded.text);
+    drop(decoded.text);
+    let mut dom = dom::parse_input(&input, true);
     let mut extracted = extract::extract(&dom, limits, opts);
     // A page that shows nothing until its scripts run (content in <noscript>,
     // as in crawler views of forum software, or in a wrapper hidden by an
     // inline style until hydration): read it again leniently.
     if extracted.blocks.is_empty() {
-        dom = dom::parse_with(&decoded.text, false);
+        dom = dom::parse_input(&input, false);
         extracted = extract::extract(
             &dom,
             limits,
@@ -94,7 +132,7 @@ pub fn parse_page_as(
             },
         );
     }
-    drop(decoded.text);
+    drop(input);
     let text = std::mem::take(&mut extracted.text);
     let blocks = std::mem::take(&mut extracted.blocks);
     let meta = extract::metadata(&dom, &extracted.head);
@@ -116,6 +154,28 @@ pub fn parse_page_as(
         extracted,
         dom,
     }
+}
+
+/// [`page_from_html_as`] of bytes the caller gives up, so that they need not
+/// stay in memory beside the page's tree.
+pub(crate) fn page_from_html_owned(
+    id: &str,
+    url: Option<&str>,
+    bytes: Vec<u8>,
+    charset_hint: Option<&str>,
+    limits: &Limits,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Page {
+    parse_page_cow(
+        id,
+        url,
+        Cow::Owned(bytes),
+        charset_hint,
+        limits,
+        extract::Options::default(),
+        forced,
+    )
+    .page
 }
 
 /// An HTML page from raw bytes: decoded, parsed and cut into blocks.

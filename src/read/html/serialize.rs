@@ -12,7 +12,7 @@
 //! and no structural feature (those ignore invisible content and
 //! label-only spans). Reading the output back gives the same blocks.
 
-use super::dom::{Data, NodeId, NONE};
+use super::dom::{Kind, NodeId, NONE};
 use super::extract::is_skipped;
 use super::HtmlPage;
 use html5ever::serialize::{HtmlSerializer, SerializeOpts, Serializer, TraversalScope};
@@ -66,7 +66,7 @@ pub fn write_labelled<W: Write>(
     );
     if dom
         .children(0)
-        .any(|c| matches!(dom.node(c).data, Data::Doctype(_)))
+        .any(|c| matches!(dom.kind(c), Kind::Doctype))
     {
         ser.write_doctype("html")?;
     }
@@ -79,8 +79,8 @@ pub fn write_labelled<W: Write>(
     loop {
         let n = dom.node(node);
         let mut opened = false;
-        match &n.data {
-            Data::Element(e) if e.is_html() && &**e.local() == "head" => {
+        match dom.kind(node) {
+            Kind::Element(e) if e.is_html() && &**e.local() == "head" => {
                 ser.start_elem(qual("head"), std::iter::empty())?;
                 let charset = (attr_name("charset"), "utf-8".to_string());
                 ser.start_elem(
@@ -101,7 +101,7 @@ pub fn write_labelled<W: Write>(
                 }
                 ser.end_elem(qual("head"))?;
             }
-            Data::Element(e) if !is_skipped(e, x.fallback) => {
+            Kind::Element(e) if !is_skipped(e, x.fallback) => {
                 let extra = owner_labels.get(&node).copied().flatten();
                 let mut attrs: Vec<(&QualName, &str)> =
                     e.attrs.iter().map(|a| (&a.name, &*a.value)).collect();
@@ -112,7 +112,7 @@ pub fn write_labelled<W: Write>(
                 ser.start_elem(e.name.clone(), attrs.into_iter())?;
                 opened = true;
             }
-            Data::Text(t) => match span_for.get(&node) {
+            Kind::Text(t) => match span_for.get(&node) {
                 Some((r, l)) => {
                     let a = [(&role, *r), (&lang, *l)];
                     ser.start_elem(qual("span"), a.into_iter())?;
@@ -132,7 +132,7 @@ pub fn write_labelled<W: Write>(
         loop {
             let cn = dom.node(cur);
             if close {
-                if let Data::Element(e) = &cn.data {
+                if let Kind::Element(e) = dom.kind(cur) {
                     ser.end_elem(e.name.clone())?;
                 }
             }
