@@ -203,7 +203,8 @@ pub struct TrainingInfo {
     /// `max_iterations`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stack_iterations: Option<u64>,
-    /// Whether the fits were warm-started ([`TrainParams::warm_start`]).
+    /// Whether the fits were warm-started (`ghirbal train` without
+    /// `--no-warm-start`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub warm_start: bool,
     /// Cross-validation figures, when `--folds` was given.
