@@ -49,6 +49,10 @@ pub struct Args {
     /// the stacking folds, pass two from pass one).
     #[arg(long)]
     no_warm_start: bool,
+    /// Words of a "long" block (a paragraph of running text), which the
+    /// position features measure from (before the first, after the last …).
+    #[arg(long, default_value_t = FeatureConfig::default().long_block_words)]
+    long_block_words: usize,
     /// Hashed feature columns: 2^BITS.
     #[arg(long, default_value_t = FeatureConfig::default().hash_bits)]
     hash_bits: u32,
@@ -369,6 +373,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         shared_language: args.shared_language,
         char_ngrams: args.char_ngrams,
         word_ngrams: args.word_ngrams,
+        long_block_words: args.long_block_words,
         ..FeatureConfig::default()
     };
     anyhow::ensure!(
