@@ -588,6 +588,14 @@ mod tests {
         assert!(fit(&rows, 60, 3, 0.3, 50).is_err());
     }
 
+    /// The largest difference between two weight vectors.
+    fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max)
+    }
+
     #[test]
     fn a_warm_start_reaches_the_same_optimum_in_fewer_iterations() {
         let (rows, _, _) = data();
@@ -611,12 +619,7 @@ mod tests {
             warm.iterations,
             cold.iterations
         );
-        let max_diff = cold
-            .weights
-            .iter()
-            .zip(&warm.weights)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
+        let max_diff = max_abs_diff(&cold.weights, &warm.weights);
         assert!(max_diff < 0.02, "weights differ by {max_diff}");
         // A start of the wrong size, or not finite, is refused.
         assert!(fit_from(&rows, 60, 5, 0.3, 200, Some(&start[1..])).is_err());
@@ -684,12 +687,7 @@ mod tests {
         )
         .unwrap();
         let twice = fit(&twice, 60, 5, 0.3, 200).unwrap();
-        let diff = doubled
-            .weights
-            .iter()
-            .zip(&twice.weights)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
+        let diff = max_abs_diff(&doubled.weights, &twice.weights);
         assert!(diff < 2e-2, "max weight difference {diff}");
         assert_ne!(doubled.weights, plain.weights);
         // A negative or non-finite weight is refused.

@@ -149,24 +149,33 @@ fn forced(bytes: &[u8], encoding: &'static Encoding) -> Sniffed {
 /// would cost resident memory three times the page's size.
 const DECODE_STEP: usize = 1 << 20;
 
-fn decode_sniffed(bytes: Cow<'_, [u8]>, s: Sniffed, cut: bool) -> Decoded {
-    let body = &bytes[s.bom..];
+fn decode_sniffed(mut bytes: Cow<'_, [u8]>, s: Sniffed, cut: bool) -> Decoded {
+    let mut bom = s.bom;
     // Valid UTF-8 decodes to itself (and a cut page that is valid UTF-8
-    // does not end inside a character).
-    if s.encoding == UTF_8 && std::str::from_utf8(body).is_ok() {
-        let text = match bytes {
-            Cow::Owned(mut v) => {
-                v.drain(..s.bom);
-                String::from_utf8(v).unwrap_or_default()
-            }
-            Cow::Borrowed(b) => String::from_utf8_lossy(&b[s.bom..]).into_owned(),
-        };
-        return Decoded {
+    // does not end inside a character): validated once, and owned bytes
+    // become the text without a copy.
+    if s.encoding == UTF_8 {
+        let valid = |text| Decoded {
             text,
             encoding: s.encoding,
             lossy: false,
         };
+        bytes = match bytes {
+            Cow::Borrowed(b) => match std::str::from_utf8(&b[bom..]) {
+                Ok(t) => return valid(t.to_owned()),
+                Err(_) => Cow::Borrowed(b),
+            },
+            Cow::Owned(mut v) => {
+                v.drain(..bom);
+                bom = 0;
+                match String::from_utf8(v) {
+                    Ok(t) => return valid(t),
+                    Err(e) => Cow::Owned(e.into_bytes()),
+                }
+            }
+        };
     }
+    let body = &bytes[bom..];
     let mut decoder = s.encoding.new_decoder_without_bom_handling();
     let mut text = String::with_capacity(body.len());
     let mut lossy = false;
