@@ -91,6 +91,12 @@ pub struct FeatureConfig {
     /// Arabic in HTML is `legal`.
     #[serde(default)]
     pub shared_language: bool,
+    /// Hashed entries for where a block's links go
+    /// ([`crate::page::Structure::link_kinds`]: another site, `rel`
+    /// sponsored, `rel` nofollow/ugc, an ad or affiliate address), each
+    /// valued by the share of the block's characters in such links.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub link_targets: bool,
 }
 
 impl Default for FeatureConfig {
@@ -110,6 +116,7 @@ impl Default for FeatureConfig {
             prose_shares: false,
             container_context: true,
             shared_language: false,
+            link_targets: false,
         }
     }
 }
@@ -1871,6 +1878,9 @@ impl Extractor {
             let from = h.len();
             hash_structure(s, layout, h);
             scale(&mut h[from..], cfg.markup_hash_scale);
+            if cfg.link_targets {
+                hash_link_targets(s, self.tokens.len(), layout, h);
+            }
         }
     }
 
@@ -1970,6 +1980,31 @@ fn hash_structure(s: &crate::page::Structure, layout: &Layout, out: &mut Vec<(u3
     let n = s.class_tokens.len().max(1) as f32;
     for t in &s.class_tokens {
         out.push((col(Fnv::new(41).bytes(t.as_bytes())), 1.0 / n.sqrt()));
+    }
+}
+
+/// [`FeatureConfig::link_targets`]: one entry per kind of link target the
+/// block has, valued by its share of the block's characters, and the same
+/// once more for short blocks (under 10 words of text: an ad's button or
+/// a sponsored headline, not a paragraph that cites a source).
+fn hash_link_targets(
+    s: &crate::page::Structure,
+    words: usize,
+    layout: &Layout,
+    out: &mut Vec<(u32, f32)>,
+) {
+    let mask = (layout.hash_size - 1) as u64;
+    let base = layout.hash_base as u32;
+    for (k, &share) in s.link_kinds.iter().enumerate() {
+        if share > 0.0 {
+            let v = share.clamp(0.0, 1.0);
+            let h = Fnv::new(42).bytes(&[k as u8]).finish();
+            out.push((base + (h & mask) as u32, v));
+            if words < 10 {
+                let h = Fnv::new(43).bytes(&[k as u8]).finish();
+                out.push((base + (h & mask) as u32, v));
+            }
+        }
     }
 }
 

@@ -120,6 +120,10 @@ pub struct Structure {
     pub class_tokens: Vec<Arc<str>>,
     /// Characters inside `<a>` over characters of the block.
     pub link_density: f32,
+    /// The same for links of each kind of target (to another site; `rel`
+    /// sponsored; `rel` nofollow or ugc; an ad or affiliate address), in
+    /// the order of [`crate::read::html::extract::LINK_KINDS`].
+    pub link_kinds: [f32; 4],
     /// 1–6 for headings, 0 otherwise.
     pub heading: u8,
     pub is_list_item: bool,

@@ -49,6 +49,11 @@ pub struct Args {
     /// the stacking folds, pass two from pass one).
     #[arg(long)]
     no_warm_start: bool,
+    /// Weigh each role's blocks by (the role's share of the block weight)^-P
+    /// in every fit, the total weight unchanged (0: as the pages weigh them;
+    /// 1: every role weighs the same in all).
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    class_balance: f32,
     /// Words of a "long" block (a paragraph of running text), which the
     /// position features measure from (before the first, after the last …).
     #[arg(long, default_value_t = FeatureConfig::default().long_block_words)]
@@ -92,6 +97,10 @@ pub struct Args {
     /// copy (not once more per input kind).
     #[arg(long)]
     shared_language: bool,
+    /// Hashed features of where a block's links go: another site, `rel`
+    /// sponsored, `rel` nofollow/ugc, an ad or affiliate address.
+    #[arg(long)]
+    link_targets: bool,
     /// Keep page-level constants and raw landmarks (no page normalisation).
     #[arg(long)]
     no_page_norm: bool,
@@ -336,6 +345,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         args.site_balance.is_finite() && args.site_balance >= 0.0,
         "--site-balance must be a number >= 0"
     );
+    anyhow::ensure!(
+        args.class_balance.is_finite() && (0.0..=1.0).contains(&args.class_balance),
+        "--class-balance must be a number from 0 to 1"
+    );
     let weighted: Vec<(PathBuf, f32)> = args
         .weighted
         .iter()
@@ -371,6 +384,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         prose_shares: args.prose_shares,
         container_context: !args.no_container_context,
         shared_language: args.shared_language,
+        link_targets: args.link_targets,
         char_ngrams: args.char_ngrams,
         word_ngrams: args.word_ngrams,
         long_block_words: args.long_block_words,
@@ -387,6 +401,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         stack_iterations: args.stack_iterations,
         seed: args.seed,
         warm_start: !args.no_warm_start,
+        class_balance: args.class_balance,
     };
     let pb = progress(true);
     let started = std::time::Instant::now();

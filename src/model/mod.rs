@@ -207,6 +207,9 @@ pub struct TrainingInfo {
     /// `--no-warm-start`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub warm_start: bool,
+    /// `ghirbal train --class-balance`, when not 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub class_balance: f32,
     /// Cross-validation figures, when `--folds` was given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cross_validation: Option<serde_json::Value>,
@@ -218,6 +221,10 @@ pub struct TrainingInfo {
 
 fn is_false(b: &bool) -> bool {
     !b
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 /// A trained role model.
@@ -268,6 +275,10 @@ pub struct TrainParams {
     /// columns from zero). The folds never start from a model that saw
     /// their held-out pages.
     pub warm_start: bool,
+    /// Weigh each role's blocks by (the role's share of the fit's block
+    /// weight)^-P, scaled so that the total weight is unchanged: 0 leaves
+    /// the weights alone, 1 gives every role the same total weight.
+    pub class_balance: f32,
 }
 
 impl Default for TrainParams {
@@ -279,6 +290,7 @@ impl Default for TrainParams {
             stack_iterations: None,
             seed: 42,
             warm_start: true,
+            class_balance: 0.0,
         }
     }
 }
@@ -628,6 +640,7 @@ impl Model {
                     .stack_iterations
                     .filter(|&n| n < params.max_iterations),
                 warm_start: params.warm_start,
+                class_balance: params.class_balance,
                 cross_validation: None,
                 weighting: None,
             },
@@ -813,6 +826,38 @@ fn splitmix(mut z: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Each role's weight factor under `--class-balance P` for the blocks of
+/// `pages[idx]`: `m_r^-P`, scaled so that `Σ factor_r · m_r` is the total
+/// weight `Σ m_r`, where `m_r` is the role's block weight. All 1 when `P`
+/// is 0 (so the fit is the same, to the bit, as without it).
+fn class_factors(pages: &[PageRows], idx: &[usize], balance: f32) -> [f32; Role::COUNT] {
+    let mut factor = [1.0f32; Role::COUNT];
+    if balance == 0.0 {
+        return factor;
+    }
+    let mut mass = [0.0f64; Role::COUNT];
+    for &pi in idx {
+        for role in &pages[pi].roles {
+            mass[role.index()] += f64::from(pages[pi].weight);
+        }
+    }
+    let total: f64 = mass.iter().sum();
+    let scaled: f64 = mass
+        .iter()
+        .filter(|&&m| m > 0.0)
+        .map(|&m| m.powf(1.0 - f64::from(balance)))
+        .sum();
+    if total > 0.0 && scaled > 0.0 {
+        let c = total / scaled;
+        for (f, &m) in factor.iter_mut().zip(&mass) {
+            if m > 0.0 {
+                *f = (c * m.powf(-f64::from(balance))) as f32;
+            }
+        }
+    }
+    factor
+}
+
 /// Fit one linear layer on the rows of `pages[idx]` produced by `rows_of`.
 fn fit_linear(
     pages: &[PageRows],
@@ -826,12 +871,14 @@ fn fit_linear(
     if n == 0 {
         return Err(ModelError::Data("no labelled blocks".into()));
     }
+    let factor = class_factors(pages, idx, params.class_balance);
     let mut x = crate::model::logistic::SparseRows::new();
     let mut present = [false; Role::COUNT];
     for &pi in idx {
         let page = &pages[pi];
         for (row, role) in rows_of(page, pi).iter().zip(&page.roles) {
-            x.push_weighted(row.entries.iter().copied(), role.index(), page.weight);
+            let w = page.weight * factor[role.index()];
+            x.push_weighted(row.entries.iter().copied(), role.index(), w);
             present[role.index()] = true;
         }
     }
@@ -868,6 +915,39 @@ fn fit_linear(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_balance_evens_the_roles_and_keeps_the_total_weight() {
+        let page = |roles: Vec<Role>, weight| PageRows {
+            rows: Vec::new(),
+            roles,
+            html: false,
+            group: 0,
+            places: Vec::new(),
+            weight,
+        };
+        let pages = vec![
+            page(vec![Role::Body; 60], 1.0),
+            page(vec![Role::Nav; 30], 0.5),
+            page(vec![Role::Ad; 5], 2.0),
+        ];
+        let mass = [60.0, 0.0, 15.0, 0.0, 10.0];
+        let total =
+            |f: &[f32; Role::COUNT]| -> f32 { f.iter().zip(&mass).map(|(f, m)| f * m).sum() };
+        assert_eq!(class_factors(&pages, &[0, 1, 2], 0.0), [1.0; Role::COUNT]);
+        let even = class_factors(&pages, &[0, 1, 2], 1.0);
+        assert!((total(&even) - 85.0).abs() < 1e-3);
+        for r in [Role::Nav, Role::Ad] {
+            let m = mass[r.index()];
+            assert!((even[r.index()] * m - even[0] * 60.0).abs() < 1e-3, "{r:?}");
+        }
+        let half = class_factors(&pages, &[0, 1, 2], 0.5);
+        assert!((total(&half) - 85.0).abs() < 1e-3);
+        assert!(half[Role::Ad.index()] > half[Role::Nav.index()]);
+        assert!(half[Role::Nav.index()] > 1.0 && half[0] < 1.0);
+        // Only the fit's own pages count: body alone gets factor 1.
+        assert!((class_factors(&pages, &[0], 0.5)[0] - 1.0).abs() < 1e-6);
+    }
 
     #[test]
     fn the_embedded_model_round_trips_to_the_same_bytes() {

@@ -484,6 +484,9 @@ struct Frame<'d> {
     table_cell: bool,
     pre: bool,
     link: bool,
+    /// What the enclosing `<a>`'s target says ([`link_kind`]; 0 outside
+    /// links).
+    link_kind: u8,
     /// The inherited `dir` and `lang`, as indices into `Walker::values`.
     dir: Option<u32>,
     lang: Option<u32>,
@@ -506,6 +509,8 @@ struct Pending {
     space: bool,
     chars: usize,
     link_chars: usize,
+    /// Characters inside links of each [`link_kind`] bit.
+    kind_chars: [usize; LINK_KINDS],
     inline_tokens: Vec<u32>,
     /// Characters per (role label, lang label).
     label_votes: Vec<(LabelKey, usize)>,
@@ -518,6 +523,7 @@ impl Pending {
         self.space = false;
         self.chars = 0;
         self.link_chars = 0;
+        self.kind_chars = [0; LINK_KINDS];
         self.inline_tokens.clear();
         self.label_votes.clear();
         self.text_nodes.clear();
@@ -538,6 +544,8 @@ struct Walker<'d> {
     values: Vec<Arc<str>>,
     cur: Pending,
     out: Extracted,
+    /// The page's site ([`site_of`] of its URL), which links leave or not.
+    site: Option<String>,
     opts: Options,
     limits: Limits,
 }
@@ -595,6 +603,11 @@ impl<'d> Walker<'d> {
             pre: (html && matches!(name, "pre" | "listing" | "plaintext" | "xmp"))
                 || parent.is_some_and(|p| p.pre),
             link: (html && name == "a") || parent.is_some_and(|p| p.link),
+            link_kind: if html && name == "a" {
+                link_kind(e, self.site.as_deref())
+            } else {
+                parent.map_or(0, |p| p.link_kind)
+            },
             dir,
             lang,
             role_label: e
@@ -627,7 +640,7 @@ impl<'d> Walker<'d> {
         let Some(top) = self.frames.last() else {
             return;
         };
-        let (pre, link) = (top.pre, top.link);
+        let (pre, link, kind) = (top.pre, top.link, top.link_kind);
         let owner = self.owner_index();
         let p = &mut self.cur;
         let before = p.chars;
@@ -644,6 +657,9 @@ impl<'d> Walker<'d> {
             if !c.is_whitespace() {
                 p.chars += 1;
                 p.link_chars += usize::from(link);
+                for (bit, n) in p.kind_chars.iter_mut().enumerate() {
+                    *n += usize::from(kind >> bit & 1);
+                }
             }
         }
         let added = p.chars - before;
@@ -801,6 +817,13 @@ impl<'d> Walker<'d> {
             } else {
                 p.link_chars as f32 / p.chars as f32
             },
+            link_kinds: p.kind_chars.map(|n| {
+                if p.chars == 0 {
+                    0.0
+                } else {
+                    n as f32 / p.chars as f32
+                }
+            }),
             heading: f.heading,
             is_list_item: f.list_item,
             is_table_cell: f.table_cell,
@@ -961,12 +984,115 @@ pub fn metadata(dom: &Dom, head: &Head) -> Metadata {
     }
 }
 
-/// Walk a parsed document and collect its blocks.
-pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
+/// Kinds of link target, one bit each in [`link_kind`] and one share each
+/// in [`Structure::link_kinds`]: to another site, `rel` sponsored, `rel`
+/// nofollow or ugc, an advertising or affiliate address.
+pub const LINK_KINDS: usize = 4;
+
+/// The registrable part of a URL's host, roughly: its last two labels, or
+/// three when the second-last is a short one under a two-letter country
+/// code (`bbc.co.uk`, `spa.gov.sa`). `None` for relative or non-web URLs.
+pub fn site_of(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = if let Some(r) = url.strip_prefix("//") {
+        r
+    } else {
+        let (scheme, r) = url.split_once("://")?;
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return None;
+        }
+        r
+    };
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    if labels.len() < 2 {
+        return (!host.is_empty()).then_some(host);
+    }
+    let n = labels.len();
+    let take = if n >= 3 && labels[n - 1].len() == 2 && labels[n - 2].len() <= 3 {
+        3
+    } else {
+        2
+    };
+    Some(labels[n - take..].join("."))
+}
+
+/// Addresses of ad servers, sponsored-content networks and affiliate
+/// networks, and the redirect paths and query keys affiliate links use.
+const AD_LINK_PARTS: &[&str] = &[
+    "doubleclick.net",
+    "googleadservices.com",
+    "googlesyndication.com",
+    "adservice.google",
+    "taboola.com",
+    "outbrain.com",
+    "amzn.to",
+    "shareasale.com",
+    "awin1.com",
+    "skimresources.com",
+    "linksynergy.com",
+    "anrdoezrs.net",
+    "jdoqocy.com",
+    "tkqlhce.com",
+    "dpbolvw.net",
+    "kqzyfj.com",
+    "prf.hn",
+    "clickbank.net",
+    "tradedoubler.com",
+    "/go/",
+    "/out/",
+    "/recommends/",
+    "/aff/",
+    "/affiliate",
+    "?tag=",
+    "&tag=",
+    "affid=",
+    "aff_id=",
+    "affiliate_id=",
+    "utm_medium=affiliate",
+    "utm_medium=cpc",
+    "utm_medium=display",
+    "utm_medium=paid",
+    "utm_medium=sponsored",
+];
+
+/// The [`LINK_KINDS`] bits of an `<a>` element on a page of site `site`.
+fn link_kind(e: &Element, site: Option<&str>) -> u8 {
+    let mut kind = 0u8;
+    if let Some(href) = e.attr("href") {
+        if let (Some(page), Some(target)) = (site, site_of(href)) {
+            if page != target {
+                kind |= 1;
+            }
+        }
+        let lower = href.to_ascii_lowercase();
+        if AD_LINK_PARTS.iter().any(|p| lower.contains(p)) {
+            kind |= 8;
+        }
+    }
+    if let Some(rel) = e.attr("rel") {
+        for t in rel.split_ascii_whitespace() {
+            if t.eq_ignore_ascii_case("sponsored") {
+                kind |= 2;
+            } else if t.eq_ignore_ascii_case("nofollow") || t.eq_ignore_ascii_case("ugc") {
+                kind |= 4;
+            }
+        }
+    }
+    kind
+}
+
+/// Walk a parsed document and collect its blocks; `url` is the page's
+/// address when the caller knows it (else the page's own, from `<head>`).
+pub fn extract(dom: &Dom, limits: &Limits, opts: Options, url: Option<&str>) -> Extracted {
     let Some(root) = dom.root_element() else {
         return Extracted::default();
     };
     let (stats, skipped) = subtree_stats(dom, root, opts.fallback);
+    let head = read_head(dom, root);
+    let site = url.or(head.url.as_deref()).and_then(site_of);
     let mut w = Walker {
         dom,
         stats,
@@ -978,10 +1104,11 @@ pub fn extract(dom: &Dom, limits: &Limits, opts: Options) -> Extracted {
         values: Vec::new(),
         cur: Pending::default(),
         out: Extracted {
-            head: read_head(dom, root),
+            head,
             fallback: opts.fallback,
             ..Extracted::default()
         },
+        site,
         opts,
         limits: *limits,
     };
@@ -1046,7 +1173,7 @@ mod tests {
     use crate::read::html::dom::parse;
 
     fn blocks(html: &str) -> Vec<String> {
-        let x = extract(&parse(html), &Limits::default(), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default(), None);
         x.blocks
             .iter()
             .map(|b| x.text[b.start..b.end].to_string())
@@ -1092,13 +1219,76 @@ mod tests {
     }
 
     #[test]
+    fn sites_of_urls() {
+        assert_eq!(
+            site_of("https://www.News.example.com/a?b").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(site_of("//cdn.bbc.co.uk/x").as_deref(), Some("bbc.co.uk"));
+        assert_eq!(
+            site_of("http://user@spa.gov.sa:8080/").as_deref(),
+            Some("spa.gov.sa")
+        );
+        assert_eq!(site_of("http://t.co/x").as_deref(), Some("t.co"));
+        for relative in [
+            "/x",
+            "x.html",
+            "#top",
+            "mailto:a@b.c",
+            "javascript:void(0)",
+            "",
+        ] {
+            assert_eq!(site_of(relative), None, "{relative}");
+        }
+    }
+
+    #[test]
+    fn link_targets_by_share_of_the_block() {
+        let html =
+            "<head><meta name=ghirbal:url content=\"https://www.paper.example/story\"></head>\
+            <p><a href=/about>About us</a></p>\
+            <p><a href=\"https://other.example/\">Source</a> said so today</p>\
+            <p><a rel=\"sponsored noopener\" href=\"https://shop.example/x\">Buy</a></p>\
+            <p><a rel=nofollow href=\"https://amzn.to/3xyz\">Deal</a></p>\
+            <p><a href=\"https://cdn.paper.example/y?tag=ab-20\">Gift</a></p>";
+        let x = extract(&parse(html), &Limits::default(), Options::default(), None);
+        let k: Vec<[f32; LINK_KINDS]> = x
+            .blocks
+            .iter()
+            .map(|b| b.structure.as_deref().unwrap().link_kinds)
+            .collect();
+        assert_eq!(k[0], [0.0; 4]);
+        assert!((k[1][0] - 6.0 / 17.0).abs() < 1e-6, "{:?}", k[1]);
+        assert_eq!(&k[1][1..], &[0.0; 3]);
+        assert_eq!(k[2], [1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(k[3], [1.0, 0.0, 1.0, 1.0]);
+        // Same site (another host of it), but an affiliate tag.
+        assert_eq!(k[4], [0.0, 0.0, 0.0, 1.0]);
+        // The caller's URL wins over the page's own; without either, no
+        // link is known to leave the site.
+        let x = extract(
+            &parse(html),
+            &Limits::default(),
+            Options::default(),
+            Some("https://other.example/"),
+        );
+        assert_eq!(x.blocks[1].structure.as_deref().unwrap().link_kinds[0], 0.0);
+        let bare = "<p><a href=\"https://other.example/\">Source</a></p>";
+        let x = extract(&parse(bare), &Limits::default(), Options::default(), None);
+        assert_eq!(
+            x.blocks[0].structure.as_deref().unwrap().link_kinds,
+            [0.0; 4]
+        );
+    }
+
+    #[test]
     fn structure_of_a_block() {
         let html = "<html lang=ar dir=rtl><body><nav class=\"mainMenu top-nav\"><ul>\
             <li class=item><a href=/>الرئيسية</a></li></ul></nav>\
             <article id=story><h2><span class=headline>Title</span></h2>\
             <p>Some <a href=#>link</a> text</p></article>\
             <div role=contentinfo class=\"حقوق\">© 2025</div></body></html>";
-        let x = extract(&parse(html), &Limits::default(), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default(), None);
         let s: Vec<&Structure> = x
             .blocks
             .iter()
@@ -1138,6 +1328,7 @@ mod tests {
             &parse("<p>aaaa bbbb cccc dddd eeee</p><p>x</p><p>y</p>"),
             &limits,
             Options::default(),
+            None,
         );
         let t: Vec<&str> = x.blocks.iter().map(|b| &x.text[b.start..b.end]).collect();
         assert_eq!(t, vec!["aaaa bbbb cccc", "dddd eeee", "x"]);
@@ -1158,7 +1349,7 @@ mod tests {
     fn labels_come_from_the_nearest_labelled_ancestor() {
         let html = "<body data-ghirbal-role=chrome><p>a</p><div data-ghirbal-role=body data-ghirbal-lang=en>\
             <p>b</p><p>c <span data-ghirbal-role=ad>Sponsored words here</span></p></div></body>";
-        let x = extract(&parse(html), &Limits::default(), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default(), None);
         let l: Vec<_> = x
             .labels
             .iter()
@@ -1177,7 +1368,7 @@ mod tests {
     #[test]
     fn head_metadata() {
         let html = "<head><meta name=ghirbal:url content=\"https://a.example/x\"><link rel=canonical href=\"https://b.example/\"></head><p>x";
-        let x = extract(&parse(html), &Limits::default(), Options::default());
+        let x = extract(&parse(html), &Limits::default(), Options::default(), None);
         assert_eq!(x.head.url.as_deref(), Some("https://a.example/x"));
     }
 
@@ -1185,7 +1376,7 @@ mod tests {
     fn title_and_date_come_from_each_source_in_order() {
         let meta = |html: &str| {
             let dom = crate::read::html::dom::parse(html);
-            let x = extract(&dom, &Limits::default(), Options::default());
+            let x = extract(&dom, &Limits::default(), Options::default(), None);
             metadata(&dom, &x.head)
         };
         let all = "<head><title> Oil\n prices </title><meta property=og:title content=OG>\

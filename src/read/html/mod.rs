@@ -117,7 +117,7 @@ fn parse_page_cow(
     let input = dom::Input::new(&decoded.text);
     drop(decoded.text);
     let mut dom = dom::parse_input(&input, true);
-    let mut extracted = extract::extract(&dom, limits, opts);
+    let mut extracted = extract::extract(&dom, limits, opts, url);
     // A page that shows nothing until its scripts run (content in <noscript>,
     // as in crawler views of forum software, or in a wrapper hidden by an
     // inline style until hydration): read it again leniently.
@@ -130,6 +130,7 @@ fn parse_page_cow(
                 fallback: true,
                 ..opts
             },
+            url,
         );
     }
     drop(input);
