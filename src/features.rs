@@ -116,7 +116,7 @@ impl Default for FeatureConfig {
             prose_shares: false,
             container_context: true,
             shared_language: false,
-            link_targets: false,
+            link_targets: true,
         }
     }
 }

@@ -97,10 +97,11 @@ pub struct Args {
     /// copy (not once more per input kind).
     #[arg(long)]
     shared_language: bool,
-    /// Hashed features of where a block's links go: another site, `rel`
-    /// sponsored, `rel` nofollow/ugc, an ad or affiliate address.
+    /// No hashed features of where a block's links go (another site, `rel`
+    /// sponsored, `rel` nofollow/ugc, an ad or affiliate address), which
+    /// are on by default.
     #[arg(long)]
-    link_targets: bool,
+    no_link_targets: bool,
     /// Keep page-level constants and raw landmarks (no page normalisation).
     #[arg(long)]
     no_page_norm: bool,
@@ -384,7 +385,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         prose_shares: args.prose_shares,
         container_context: !args.no_container_context,
         shared_language: args.shared_language,
-        link_targets: args.link_targets,
+        link_targets: !args.no_link_targets,
         char_ngrams: args.char_ngrams,
         word_ngrams: args.word_ngrams,
         long_block_words: args.long_block_words,
