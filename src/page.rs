@@ -122,7 +122,7 @@ pub struct Structure {
     pub link_density: f32,
     /// The same for links of each kind of target (to another site; `rel`
     /// sponsored; `rel` nofollow or ugc; an ad or affiliate address), in
-    /// the order of [`crate::read::html::extract::LINK_KINDS`].
+    /// this order.
     pub link_kinds: [f32; 4],
     /// 1–6 for headings, 0 otherwise.
     pub heading: u8,
