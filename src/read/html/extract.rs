@@ -657,14 +657,20 @@ impl<'d> Walker<'d> {
             if !c.is_whitespace() {
                 p.chars += 1;
                 p.link_chars += usize::from(link);
-                for (bit, n) in p.kind_chars.iter_mut().enumerate() {
-                    *n += usize::from(kind >> bit & 1);
-                }
             }
         }
         let added = p.chars - before;
         if added == 0 {
             return;
+        }
+        // One text node sits in one link (or none): its characters count
+        // for that link's kinds all at once.
+        if kind != 0 {
+            for (bit, n) in p.kind_chars.iter_mut().enumerate() {
+                if kind >> bit & 1 == 1 {
+                    *n += added;
+                }
+            }
         }
         let key = (top.role_label.clone(), top.lang_label.clone());
         match p.label_votes.iter_mut().find(|(k, _)| *k == key) {
