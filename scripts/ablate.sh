@@ -40,7 +40,8 @@ if [ ! -d "$rendered" ]; then
 fi
 # --cv-only writes nothing to --out, but the flag is required.
 "$bin" train training-data/train --name "$name" --folds "$folds" --cv-only \
-    --site-balance 0.5 --weighted "$rendered=0.1" --threads "$threads" "$@" \
+    --site-balance 0.5 --weighted "$rendered=0.1" --weighted training-data/written-html=1 \
+    --threads "$threads" "$@" \
     --cv-predictions "$out/oof.jsonl" --out "$out/unused.json" --verbose 2> "$out/train.log"
 grep -v '^ghirbal: *[0-9.]* s ' "$out/train.log" > "$out/cv.txt"
 "$bin" wcxb-eval --predictions "$out/oof.jsonl" > "$out/wcxb.txt" 2>/dev/null

@@ -19,7 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The configuration chosen by cross-validation on train (models/README.md):
 # the default features, pages weighted by 1/sqrt(pages of their site), and
-# the written corpus rendered as HTML at weight 0.1; extra train flags may be
+# the written corpus rendered as HTML at weight 0.1, the written Arabic HTML
+# pages (training-data/written-html) at weight 1; extra train flags may be
 # given on the command line.
 FLAGS=("$@")
 cargo build --release --quiet
@@ -29,7 +30,7 @@ mkdir -p "$work"
 rm -rf "$work/rendered"
 python3 scripts/render_corpus.py --train training-data/train --out "$work/rendered"
 "$bin" train training-data/train --name default --folds 5 \
-    --site-balance 0.5 --weighted "$work/rendered=0.1" ${FLAGS[@]+"${FLAGS[@]}"} \
+    --site-balance 0.5 --weighted "$work/rendered=0.1" --weighted training-data/written-html=1 ${FLAGS[@]+"${FLAGS[@]}"} \
     --cv-predictions "$work/oof.jsonl" --out models/default.json --verbose 2> "$work/train.log"
 grep -v '^ghirbal: *[0-9.]* s ' "$work/train.log" > models/default.cv.txt
 # The model is compiled in: rebuild before evaluating with it.
