@@ -20,7 +20,8 @@
 # and prints one summary line: NAME, text macro-F1, WCXB body, WCXB and
 # Arabic role macro-F1 (block/token), Arabic body per page.
 #
-# FOLDS (default 3) and THREADS (default 1) come from the environment; the
+# FOLDS (default 3), THREADS (default 1) and WRITTEN_WEIGHT (the weight of
+# training-data/written-html, default 1) come from the environment; the
 # fits are deterministic whatever THREADS is. One run takes 5-10 minutes on
 # one core. Compare two runs on two seeds before believing a difference of
 # less than 0.01: that is the noise floor of these figures (models/README.md).
@@ -40,7 +41,7 @@ if [ ! -d "$rendered" ]; then
 fi
 # --cv-only writes nothing to --out, but the flag is required.
 "$bin" train training-data/train --name "$name" --folds "$folds" --cv-only \
-    --site-balance 0.5 --weighted "$rendered=0.1" --weighted training-data/written-html=1 \
+    --site-balance 0.5 --weighted "$rendered=0.1" --weighted "training-data/written-html=${WRITTEN_WEIGHT:-1}" \
     --threads "$threads" "$@" \
     --cv-predictions "$out/oof.jsonl" --out "$out/unused.json" --verbose 2> "$out/train.log"
 grep -v '^ghirbal: *[0-9.]* s ' "$out/train.log" > "$out/cv.txt"
