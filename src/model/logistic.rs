@@ -1,8 +1,9 @@
 //! Multinomial logistic regression on sparse rows: the fitting half of the
 //! model stage.
 //!
-//! In: sparse feature rows (column, value) with a class each, the number of
-//! columns, the L2 weight `alpha` and an iteration budget.
+//! In: a [`Sample`] (rows of a sparse feature matrix, (column, value)
+//! entries, with a class and a weight each), the number of columns, the L2
+//! weight `alpha` and an iteration budget.
 //! Out: a dense weight matrix (column-major by class: `w[c * K + k]`) and one
 //! intercept per class.
 //!
@@ -20,6 +21,12 @@
 //! Each evaluation runs over fixed chunks of rows on the worker threads and
 //! adds the chunks' sums in chunk order: the same rows give the same weights
 //! to the last bit, whatever the number of threads.
+//!
+//! Several fits share one matrix: a sample names the rows it learns from
+//! (the stacking folds' pages and then all of them), and may extend each
+//! row by the same row of a second matrix (pass two's context columns after
+//! pass one's). A row's entries are added in the same order as in one
+//! matrix holding the whole rows, so the fit is the same to the bit.
 
 use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -28,42 +35,39 @@ use ndarray::Array1;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
-/// Rows in compressed sparse row form, with a class per row.
-#[derive(Debug, Clone, Default)]
+/// Feature rows in compressed sparse row form, the zero entries left out.
+#[derive(Debug, Clone)]
 pub struct SparseRows {
     /// Row `r`'s entries are `cols[starts[r]..starts[r + 1]]`.
     starts: Vec<usize>,
     cols: Vec<u32>,
     vals: Vec<f32>,
-    classes: Vec<u8>,
-    /// Each row's weight in the loss (1 unless pushed with
-    /// [`SparseRows::push_weighted`]).
-    weights: Vec<f32>,
+}
+
+impl Default for SparseRows {
+    fn default() -> SparseRows {
+        SparseRows::new()
+    }
 }
 
 impl SparseRows {
     pub fn new() -> SparseRows {
+        SparseRows::with_capacity(0, 0)
+    }
+
+    /// Room for `rows` rows of `entries` entries in all.
+    pub fn with_capacity(rows: usize, entries: usize) -> SparseRows {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
         SparseRows {
-            starts: vec![0],
-            ..SparseRows::default()
+            starts,
+            cols: Vec::with_capacity(entries),
+            vals: Vec::with_capacity(entries),
         }
     }
 
-    /// Append a row: its non-zero entries (a column may repeat: values add)
-    /// and its class.
-    #[cfg(test)]
-    pub fn push(&mut self, entries: impl IntoIterator<Item = (u32, f32)>, class: usize) {
-        self.push_weighted(entries, class, 1.0);
-    }
-
-    /// Append a row that counts `weight` times in the loss (a weight of 1
-    /// gives the same fit, to the bit, as an unweighted row).
-    pub fn push_weighted(
-        &mut self,
-        entries: impl IntoIterator<Item = (u32, f32)>,
-        class: usize,
-        weight: f32,
-    ) {
+    /// Append a row: its entries (a column may repeat: values add).
+    pub fn push(&mut self, entries: impl IntoIterator<Item = (u32, f32)>) {
         for (c, v) in entries {
             if v != 0.0 {
                 self.cols.push(c);
@@ -71,17 +75,81 @@ impl SparseRows {
             }
         }
         self.starts.push(self.cols.len());
-        self.classes.push(class as u8);
-        self.weights.push(weight);
     }
 
     pub fn len(&self) -> usize {
-        self.classes.len()
+        self.starts.len() - 1
     }
 
     fn row(&self, r: usize) -> (&[u32], &[f32]) {
         let (a, b) = (self.starts[r], self.starts[r + 1]);
         (&self.cols[a..b], &self.vals[a..b])
+    }
+}
+
+/// The rows one fit learns from: rows of a [`SparseRows`] picked by index
+/// (each extended by the same row of a second matrix, when given), with a
+/// class and a weight in the loss each.
+#[derive(Debug, Clone)]
+pub struct Sample<'a> {
+    rows: &'a SparseRows,
+    extension: Option<&'a SparseRows>,
+    picked: Vec<u32>,
+    classes: Vec<u8>,
+    weights: Vec<f32>,
+}
+
+impl<'a> Sample<'a> {
+    /// An empty sample of `rows`' rows.
+    pub fn new(rows: &'a SparseRows) -> Sample<'a> {
+        Sample {
+            rows,
+            extension: None,
+            picked: Vec::new(),
+            classes: Vec::new(),
+            weights: Vec::new(),
+        }
+    }
+
+    /// An empty sample of `rows`' rows, each followed by the entries of
+    /// the same row of `extension` (which has as many rows).
+    pub fn extended(rows: &'a SparseRows, extension: &'a SparseRows) -> Sample<'a> {
+        assert_eq!(rows.len(), extension.len(), "one extension per row");
+        Sample {
+            extension: Some(extension),
+            ..Sample::new(rows)
+        }
+    }
+
+    /// Learn from row `r` of the matrix, of class `class`, counting
+    /// `weight` times in the loss (a weight of 1 gives the same fit, to the
+    /// bit, as an unweighted row).
+    pub fn push(&mut self, r: usize, class: usize, weight: f32) {
+        assert!(r < self.rows.len(), "row {r} of {}", self.rows.len());
+        self.picked
+            .push(u32::try_from(r).expect("fewer than 2^32 rows"));
+        self.classes.push(class as u8);
+        self.weights.push(weight);
+    }
+
+    pub fn len(&self) -> usize {
+        self.picked.len()
+    }
+
+    /// The sample's `i`-th row: the matrix's entries, then the extension's.
+    #[inline(always)]
+    fn row(&self, i: usize) -> [(&[u32], &[f32]); 2] {
+        let r = self.picked[i] as usize;
+        let tail = match self.extension {
+            Some(e) => e.row(r),
+            None => (&[][..], &[][..]),
+        };
+        [self.rows.row(r), tail]
+    }
+
+    /// The matrices the rows come from.
+    fn matrices(&self) -> impl Iterator<Item = &SparseRows> {
+        std::iter::once(self.rows).chain(self.extension)
     }
 }
 
@@ -107,7 +175,7 @@ impl std::fmt::Display for FitError {
 /// Fit `classes` classes over `n_features` columns, starting from zero.
 #[cfg(test)]
 pub fn fit(
-    rows: &SparseRows,
+    rows: &Sample,
     n_features: usize,
     classes: usize,
     alpha: f32,
@@ -121,21 +189,23 @@ pub fn fit(
 /// a start near the optimum changes where the solver stops (within its
 /// tolerance), not the optimum, and takes fewer iterations.
 pub fn fit_from(
-    rows: &SparseRows,
+    rows: &Sample,
     n_features: usize,
     classes: usize,
     alpha: f32,
     max_iterations: u64,
     init: Option<&[f32]>,
 ) -> Result<Fitted, FitError> {
-    if let Some(&c) = rows.cols.iter().find(|&&c| c as usize >= n_features) {
-        return Err(FitError(format!(
-            "feature column {c} beyond {}",
-            crate::output::plural(n_features, "column")
-        )));
-    }
-    if rows.vals.iter().any(|v| !v.is_finite()) {
-        return Err(FitError("non-finite feature value".into()));
+    for m in rows.matrices() {
+        if let Some(&c) = m.cols.iter().find(|&&c| c as usize >= n_features) {
+            return Err(FitError(format!(
+                "feature column {c} beyond {}",
+                crate::output::plural(n_features, "column")
+            )));
+        }
+        if m.vals.iter().any(|v| !v.is_finite()) {
+            return Err(FitError("non-finite feature value".into()));
+        }
     }
     if rows.weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
         return Err(FitError("row weight not a finite number >= 0".into()));
@@ -188,7 +258,7 @@ pub fn fit_from(
 type Evaluated = (Array1<f32>, f32, Array1<f32>);
 
 struct Problem<'a> {
-    rows: &'a SparseRows,
+    rows: &'a Sample<'a>,
     n_features: usize,
     classes: usize,
     alpha: f32,
@@ -293,9 +363,9 @@ impl Problem<'_> {
         let mut loss = 0.0f64;
         let mut s = vec![0.0f32; k];
         for r in 0..self.rows.len() {
-            let (cols, vals) = self.rows.row(r);
+            let row = self.rows.row(r);
             s.copy_from_slice(intercept);
-            for (&c, &v) in cols.iter().zip(vals) {
+            for (&c, &v) in row.iter().flat_map(|(c, v)| c.iter().zip(*v)) {
                 let base = c as usize * k;
                 for (sk, wk) in s.iter_mut().zip(&weights[base..base + k]) {
                     *sk += wk * v;
@@ -307,7 +377,7 @@ impl Problem<'_> {
             for sk in s.iter_mut() {
                 *sk *= wr;
             }
-            for (&c, &v) in cols.iter().zip(vals) {
+            for (&c, &v) in row.iter().flat_map(|(c, v)| c.iter().zip(*v)) {
                 let base = c as usize * k;
                 for (g, sk) in grad[base..base + k].iter_mut().zip(&s) {
                     *g += sk * v;
@@ -342,7 +412,7 @@ const CHUNK_ROWS: usize = 16_384;
 /// has it (same operations, wider registers: no fused multiply-add, so the
 /// results do not depend on the CPU).
 fn padded_pass(
-    rows: &SparseRows,
+    rows: &Sample,
     range: std::ops::Range<usize>,
     wp: &[[f32; LANES]],
     b: &[f32; LANES],
@@ -363,7 +433,7 @@ fn padded_pass(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn padded_pass_avx2(
-    rows: &SparseRows,
+    rows: &Sample,
     range: std::ops::Range<usize>,
     wp: &[[f32; LANES]],
     b: &[f32; LANES],
@@ -376,7 +446,28 @@ unsafe fn padded_pass_avx2(
 
 #[inline(always)]
 fn padded_pass_body(
-    rows: &SparseRows,
+    rows: &Sample,
+    range: std::ops::Range<usize>,
+    wp: &[[f32; LANES]],
+    b: &[f32; LANES],
+    k: usize,
+    gp: &mut [[f32; LANES]],
+    gb: &mut [f32; LANES],
+) -> f64 {
+    // One loop for rows with an extension and one without, each with its
+    // segments spelled out: the inner loops stay as tight as over one
+    // matrix.
+    match rows.extension {
+        Some(e) => padded_rows::<true>(rows, e, range, wp, b, k, gp, gb),
+        None => padded_rows::<false>(rows, rows.rows, range, wp, b, k, gp, gb),
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn padded_rows<const EXTENDED: bool>(
+    rows: &Sample,
+    extension: &SparseRows,
     range: std::ops::Range<usize>,
     wp: &[[f32; LANES]],
     b: &[f32; LANES],
@@ -386,13 +477,17 @@ fn padded_pass_body(
 ) -> f64 {
     let mut loss = 0.0f64;
     for r in range {
-        let (cols, vals) = rows.row(r);
+        let picked = rows.picked[r] as usize;
+        let (cols, vals) = rows.rows.row(picked);
+        let (more_cols, more_vals) = if EXTENDED {
+            extension.row(picked)
+        } else {
+            (&[][..], &[][..])
+        };
         let mut s = *b;
-        for (&c, &v) in cols.iter().zip(vals) {
-            let wc = &wp[c as usize];
-            for l in 0..LANES {
-                s[l] += wc[l] * v;
-            }
+        add_scores(&mut s, cols, vals, wp);
+        if EXTENDED {
+            add_scores(&mut s, more_cols, more_vals, wp);
         }
         let y = rows.classes[r] as usize;
         let wr = rows.weights[r];
@@ -401,17 +496,37 @@ fn padded_pass_body(
         for l in 0..k.min(LANES) {
             d[l] = s[l] * wr;
         }
-        for (&c, &v) in cols.iter().zip(vals) {
-            let gc = &mut gp[c as usize];
-            for l in 0..LANES {
-                gc[l] += d[l] * v;
-            }
+        add_gradient(gp, cols, vals, &d);
+        if EXTENDED {
+            add_gradient(gp, more_cols, more_vals, &d);
         }
         for l in 0..LANES {
             gb[l] += d[l];
         }
     }
     loss
+}
+
+/// `s += Σ wp[c] · v` over a row's entries, in order.
+#[inline(always)]
+fn add_scores(s: &mut [f32; LANES], cols: &[u32], vals: &[f32], wp: &[[f32; LANES]]) {
+    for (&c, &v) in cols.iter().zip(vals) {
+        let wc = &wp[c as usize];
+        for l in 0..LANES {
+            s[l] += wc[l] * v;
+        }
+    }
+}
+
+/// `gp[c] += d · v` over a row's entries, in order.
+#[inline(always)]
+fn add_gradient(gp: &mut [[f32; LANES]], cols: &[u32], vals: &[f32], d: &[f32; LANES]) {
+    for (&c, &v) in cols.iter().zip(vals) {
+        let gc = &mut gp[c as usize];
+        for l in 0..LANES {
+            gc[l] += d[l] * v;
+        }
+    }
 }
 
 /// Turn the first `k` scores into softmax probabilities minus the one-hot
@@ -460,9 +575,51 @@ mod tests {
     use linfa_logistic::MultiLogisticRegression;
     use ndarray::Array2;
 
+    /// Rows with their classes and weights, owning their matrix.
+    #[derive(Default)]
+    struct Labelled {
+        x: SparseRows,
+        classes: Vec<usize>,
+        weights: Vec<f32>,
+    }
+
+    impl Labelled {
+        fn push(&mut self, entries: impl IntoIterator<Item = (u32, f32)>, class: usize) {
+            self.push_weighted(entries, class, 1.0);
+        }
+
+        fn push_weighted(
+            &mut self,
+            entries: impl IntoIterator<Item = (u32, f32)>,
+            class: usize,
+            weight: f32,
+        ) {
+            self.x.push(entries);
+            self.classes.push(class);
+            self.weights.push(weight);
+        }
+
+        fn len(&self) -> usize {
+            self.x.len()
+        }
+
+        fn row(&self, r: usize) -> (&[u32], &[f32]) {
+            self.x.row(r)
+        }
+
+        /// Every row, in order.
+        fn sample(&self) -> Sample<'_> {
+            let mut s = Sample::new(&self.x);
+            for (r, (&k, &w)) in self.classes.iter().zip(&self.weights).enumerate() {
+                s.push(r, k, w);
+            }
+            s
+        }
+    }
+
     /// Deterministic sparse rows whose class depends on a few columns, with
     /// noise: 400 rows, 60 columns, 5 classes.
-    fn data() -> (SparseRows, Array2<f32>, Array1<usize>) {
+    fn data() -> (Labelled, Array2<f32>, Array1<usize>) {
         let (n, d, k) = (400, 60, 5);
         let mut state = 0x2545F4914F6CDD1Du64;
         let mut next = move || {
@@ -471,7 +628,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let mut rows = SparseRows::new();
+        let mut rows = Labelled::default();
         let mut dense = Array2::<f32>::zeros((n, d));
         let mut y = Array1::<usize>::zeros(n);
         for r in 0..n {
@@ -497,7 +654,7 @@ mod tests {
     #[test]
     fn reaches_linfa_logistics_optimum_on_the_same_data() {
         let (rows, dense, y) = data();
-        let ours = fit(&rows, 60, 5, 0.3, 200).unwrap();
+        let ours = fit(&rows.sample(), 60, 5, 0.3, 200).unwrap();
         let theirs = MultiLogisticRegression::<f32>::default()
             .alpha(0.3)
             .max_iterations(200)
@@ -531,7 +688,7 @@ mod tests {
     }
 
     /// The test data's problem, in chunks of 64 rows (seven chunks).
-    fn problem(rows: &SparseRows) -> Problem<'_> {
+    fn problem<'a>(rows: &'a Sample<'a>) -> Problem<'a> {
         Problem {
             rows,
             n_features: 60,
@@ -546,7 +703,8 @@ mod tests {
     #[test]
     fn gradient_matches_finite_differences() {
         let (rows, _, _) = data();
-        let p = problem(&rows);
+        let sample = rows.sample();
+        let p = problem(&sample);
         let w: Vec<f32> = (0..61 * 5)
             .map(|i| ((i * 37 % 11) as f32 - 5.0) / 20.0)
             .collect();
@@ -572,7 +730,8 @@ mod tests {
     #[test]
     fn chunked_sums_do_not_depend_on_the_number_of_threads() {
         let (rows, _, _) = data();
-        let p = problem(&rows);
+        let sample = rows.sample();
+        let p = problem(&sample);
         let w: Vec<f32> = (0..61 * 5)
             .map(|i| ((i * 13 % 7) as f32 - 3.0) / 10.0)
             .collect();
@@ -602,11 +761,11 @@ mod tests {
     fn same_rows_give_the_same_weights_and_bad_columns_are_refused() {
         let (rows, _, _) = data();
         assert_eq!(
-            fit(&rows, 60, 5, 0.3, 50).unwrap(),
-            fit(&rows, 60, 5, 0.3, 50).unwrap()
+            fit(&rows.sample(), 60, 5, 0.3, 50).unwrap(),
+            fit(&rows.sample(), 60, 5, 0.3, 50).unwrap()
         );
-        assert!(fit(&rows, 30, 5, 0.3, 50).is_err());
-        assert!(fit(&rows, 60, 3, 0.3, 50).is_err());
+        assert!(fit(&rows.sample(), 30, 5, 0.3, 50).is_err());
+        assert!(fit(&rows.sample(), 60, 3, 0.3, 50).is_err());
     }
 
     /// The largest difference between two weight vectors.
@@ -620,20 +779,20 @@ mod tests {
     #[test]
     fn a_warm_start_reaches_the_same_optimum_in_fewer_iterations() {
         let (rows, _, _) = data();
-        let cold = fit(&rows, 60, 5, 0.3, 200).unwrap();
+        let cold = fit(&rows.sample(), 60, 5, 0.3, 200).unwrap();
         // Start from the optimum of half the rows, as pass one starts from
         // its stacking folds.
-        let mut half = SparseRows::new();
+        let mut half = Labelled::default();
         for r in (0..rows.len()).step_by(2) {
             let (cols, vals) = rows.row(r);
             half.push(
                 cols.iter().copied().zip(vals.iter().copied()),
-                rows.classes[r] as usize,
+                rows.classes[r],
             );
         }
-        let h = fit(&half, 60, 5, 0.3, 200).unwrap();
+        let h = fit(&half.sample(), 60, 5, 0.3, 200).unwrap();
         let start: Vec<f32> = h.weights.iter().chain(&h.intercept).copied().collect();
-        let warm = fit_from(&rows, 60, 5, 0.3, 200, Some(&start)).unwrap();
+        let warm = fit_from(&rows.sample(), 60, 5, 0.3, 200, Some(&start)).unwrap();
         assert!(
             warm.iterations < cold.iterations,
             "{} vs {}",
@@ -643,22 +802,56 @@ mod tests {
         let max_diff = max_abs_diff(&cold.weights, &warm.weights);
         assert!(max_diff < 0.02, "weights differ by {max_diff}");
         // A start of the wrong size, or not finite, is refused.
-        assert!(fit_from(&rows, 60, 5, 0.3, 200, Some(&start[1..])).is_err());
+        assert!(fit_from(&rows.sample(), 60, 5, 0.3, 200, Some(&start[1..])).is_err());
         let mut bad = start.clone();
         bad[3] = f32::NAN;
-        assert!(fit_from(&rows, 60, 5, 0.3, 200, Some(&bad)).is_err());
+        assert!(fit_from(&rows.sample(), 60, 5, 0.3, 200, Some(&bad)).is_err());
+    }
+
+    #[test]
+    fn picked_and_extended_rows_fit_as_the_same_rows_copied() {
+        let (rows, _, _) = data();
+        // Each row's first entries in one matrix and the rest in an
+        // extension; every third row left out, the others weighted.
+        let (mut head, mut tail) = (SparseRows::new(), SparseRows::new());
+        let mut copied = Labelled::default();
+        let weight = |r: usize| 1.0 + (r % 2) as f32;
+        for r in 0..rows.len() {
+            let (cols, vals) = rows.row(r);
+            let entries: Vec<(u32, f32)> = cols.iter().copied().zip(vals.iter().copied()).collect();
+            let m = entries.len() / 2;
+            head.push(entries[..m].iter().copied());
+            tail.push(entries[m..].iter().copied());
+            if r % 3 != 1 {
+                copied.push_weighted(entries, rows.classes[r], weight(r));
+            }
+        }
+        let mut picked = Sample::extended(&head, &tail);
+        for r in (0..rows.len()).filter(|r| r % 3 != 1) {
+            picked.push(r, rows.classes[r], weight(r));
+        }
+        assert_eq!(
+            fit(&picked, 60, 5, 0.3, 100).unwrap(),
+            fit(&copied.sample(), 60, 5, 0.3, 100).unwrap()
+        );
+        // Bad columns in the extension are refused too.
+        tail.push([(60, 1.0)]);
+        head.push([]);
+        let mut bad = Sample::extended(&head, &tail);
+        bad.push(0, 0, 1.0);
+        assert!(fit(&bad, 60, 5, 0.3, 10).is_err());
     }
 
     /// The rows of `data()` again, row `r` pushed with `weight(r)` (and
     /// left out where that is `None`).
-    fn reweighted(weight: impl Fn(usize) -> Option<f32>) -> SparseRows {
+    fn reweighted(weight: impl Fn(usize) -> Option<f32>) -> Labelled {
         let (rows, _, _) = data();
-        let mut out = SparseRows::new();
+        let mut out = Labelled::default();
         for r in 0..rows.len() {
             if let Some(w) = weight(r) {
                 let (cols, vals) = rows.row(r);
                 let entries = cols.iter().copied().zip(vals.iter().copied());
-                out.push_weighted(entries, rows.classes[r] as usize, w);
+                out.push_weighted(entries, rows.classes[r], w);
             }
         }
         out
@@ -667,22 +860,22 @@ mod tests {
     #[test]
     fn row_weights_count_rows_that_many_times() {
         let (rows, _, _) = data();
-        let plain = fit(&rows, 60, 5, 0.3, 200).unwrap();
+        let plain = fit(&rows.sample(), 60, 5, 0.3, 200).unwrap();
         // Weight 1 is the unweighted fit, to the bit.
         assert_eq!(
-            fit(&reweighted(|_| Some(1.0)), 60, 5, 0.3, 200).unwrap(),
+            fit(&reweighted(|_| Some(1.0)).sample(), 60, 5, 0.3, 200).unwrap(),
             plain
         );
         // Weight 0 is as if the row were not there (one chunk: same sums).
         let zero = fit(
-            &reweighted(|r| Some(if r % 3 == 0 { 0.0 } else { 1.0 })),
+            &reweighted(|r| Some(if r % 3 == 0 { 0.0 } else { 1.0 })).sample(),
             60,
             5,
             0.3,
             200,
         );
         let absent = fit(
-            &reweighted(|r| (r % 3 != 0).then_some(1.0)),
+            &reweighted(|r| (r % 3 != 0).then_some(1.0)).sample(),
             60,
             5,
             0.3,
@@ -691,28 +884,28 @@ mod tests {
         assert_eq!(zero.unwrap().weights, absent.unwrap().weights);
         // Weight 2 is the row twice (up to the solver's tolerance).
         let (twice_rows, _, _) = data();
-        let mut twice = SparseRows::new();
+        let mut twice = Labelled::default();
         for r in 0..twice_rows.len() {
             let (cols, vals) = twice_rows.row(r);
             for _ in 0..if r % 4 == 0 { 2 } else { 1 } {
                 let entries = cols.iter().copied().zip(vals.iter().copied());
-                twice.push(entries, twice_rows.classes[r] as usize);
+                twice.push(entries, twice_rows.classes[r]);
             }
         }
         let doubled = fit(
-            &reweighted(|r| Some(if r % 4 == 0 { 2.0 } else { 1.0 })),
+            &reweighted(|r| Some(if r % 4 == 0 { 2.0 } else { 1.0 })).sample(),
             60,
             5,
             0.3,
             200,
         )
         .unwrap();
-        let twice = fit(&twice, 60, 5, 0.3, 200).unwrap();
+        let twice = fit(&twice.sample(), 60, 5, 0.3, 200).unwrap();
         let diff = max_abs_diff(&doubled.weights, &twice.weights);
         assert!(diff < 2e-2, "max weight difference {diff}");
         assert_ne!(doubled.weights, plain.weights);
         // A negative or non-finite weight is refused.
-        assert!(fit(&reweighted(|_| Some(-1.0)), 60, 5, 0.3, 50).is_err());
-        assert!(fit(&reweighted(|_| Some(f32::NAN)), 60, 5, 0.3, 50).is_err());
+        assert!(fit(&reweighted(|_| Some(-1.0)).sample(), 60, 5, 0.3, 50).is_err());
+        assert!(fit(&reweighted(|_| Some(f32::NAN)).sample(), 60, 5, 0.3, 50).is_err());
     }
 }
