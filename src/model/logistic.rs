@@ -23,10 +23,9 @@
 //! to the last bit, whatever the number of threads.
 //!
 //! Several fits share one matrix: a sample names the rows it learns from
-//! (the stacking folds' pages and then all of them), and may extend each
-//! row by the same row of a second matrix (pass two's context columns after
-//! pass one's). A row's entries are added in the same order as in one
-//! matrix holding the whole rows, so the fit is the same to the bit.
+//! (the stacking folds' pages, then all of them, for pass one), and a
+//! row's entries are added in the same order as in a matrix of the
+//! sample's rows alone, so the fit is the same to the bit.
 
 use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -143,13 +142,11 @@ impl Col for u32 {
     }
 }
 
-/// The rows one fit learns from: rows of a [`SparseRows`] picked by index
-/// (each extended by the same row of a second matrix, when given), with a
-/// class and a weight in the loss each.
+/// The rows one fit learns from: rows of a [`SparseRows`] picked by index,
+/// with a class and a weight in the loss each.
 #[derive(Debug, Clone)]
 pub struct Sample<'a> {
     rows: &'a SparseRows,
-    extension: Option<&'a SparseRows>,
     picked: Vec<u32>,
     classes: Vec<u8>,
     weights: Vec<f32>,
@@ -160,20 +157,9 @@ impl<'a> Sample<'a> {
     pub fn new(rows: &'a SparseRows) -> Sample<'a> {
         Sample {
             rows,
-            extension: None,
             picked: Vec::new(),
             classes: Vec::new(),
             weights: Vec::new(),
-        }
-    }
-
-    /// An empty sample of `rows`' rows, each followed by the entries of
-    /// the same row of `extension` (which has as many rows).
-    pub fn extended(rows: &'a SparseRows, extension: &'a SparseRows) -> Sample<'a> {
-        assert_eq!(rows.len(), extension.len(), "one extension per row");
-        Sample {
-            extension: Some(extension),
-            ..Sample::new(rows)
         }
     }
 
@@ -192,17 +178,9 @@ impl<'a> Sample<'a> {
         self.picked.len()
     }
 
-    /// The entries of the sample's `i`-th row: the matrix's, then the
-    /// extension's.
+    /// The entries of the sample's `i`-th row.
     fn entries(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let r = self.picked[i] as usize;
-        let tail = self.extension.map(|e| e.entries(r));
-        self.rows.entries(r).chain(tail.into_iter().flatten())
-    }
-
-    /// The matrices the rows come from.
-    fn matrices(&self) -> impl Iterator<Item = &SparseRows> {
-        std::iter::once(self.rows).chain(self.extension)
+        self.rows.entries(self.picked[i] as usize)
     }
 }
 
@@ -249,16 +227,14 @@ pub fn fit_from(
     max_iterations: u64,
     init: Option<&[f32]>,
 ) -> Result<Fitted, FitError> {
-    for m in rows.matrices() {
-        if let Some(c) = m.max_col().filter(|&c| c as usize >= n_features) {
-            return Err(FitError(format!(
-                "feature column {c} beyond {}",
-                crate::output::plural(n_features, "column")
-            )));
-        }
-        if m.vals.iter().any(|v| !v.is_finite()) {
-            return Err(FitError("non-finite feature value".into()));
-        }
+    if let Some(c) = rows.rows.max_col().filter(|&c| c as usize >= n_features) {
+        return Err(FitError(format!(
+            "feature column {c} beyond {}",
+            crate::output::plural(n_features, "column")
+        )));
+    }
+    if rows.rows.vals.iter().any(|v| !v.is_finite()) {
+        return Err(FitError("non-finite feature value".into()));
     }
     if rows.weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
         return Err(FitError("row weight not a finite number >= 0".into()));
@@ -506,32 +482,18 @@ fn padded_pass_body(
     gp: &mut [[f32; LANES]],
     gb: &mut [f32; LANES],
 ) -> f64 {
-    // One loop for rows with an extension and one without, each with its
-    // segments spelled out: the inner loops stay as tight as over one
-    // matrix.
-    use Cols::{Narrow, Wide};
-    match (&rows.rows.cols, rows.extension) {
-        (Narrow(a), None) => padded_rows::<false, _, u16>(rows, a, &[], range, wp, b, k, gp, gb),
-        (Wide(a), None) => padded_rows::<false, _, u16>(rows, a, &[], range, wp, b, k, gp, gb),
-        (a, Some(e)) => match (a, &e.cols) {
-            (Narrow(a), Narrow(x)) => {
-                padded_rows::<true, _, _>(rows, a, x, range, wp, b, k, gp, gb)
-            }
-            (Narrow(a), Wide(x)) => padded_rows::<true, _, _>(rows, a, x, range, wp, b, k, gp, gb),
-            (Wide(a), Narrow(x)) => padded_rows::<true, _, _>(rows, a, x, range, wp, b, k, gp, gb),
-            (Wide(a), Wide(x)) => padded_rows::<true, _, _>(rows, a, x, range, wp, b, k, gp, gb),
-        },
+    match &rows.rows.cols {
+        Cols::Narrow(cols) => padded_rows(rows, cols, range, wp, b, k, gp, gb),
+        Cols::Wide(cols) => padded_rows(rows, cols, range, wp, b, k, gp, gb),
     }
 }
 
-/// [`padded_pass_body`] over rows whose columns are `cols` (the matrix's)
-/// and, when `EXTENDED`, `more_cols` (the extension's).
+/// [`padded_pass_body`] over rows whose columns are `cols`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn padded_rows<const EXTENDED: bool, A: Col, B: Col>(
+fn padded_rows<C: Col>(
     rows: &Sample,
-    cols: &[A],
-    more_cols: &[B],
+    cols: &[C],
     range: std::ops::Range<usize>,
     wp: &[[f32; LANES]],
     b: &[f32; LANES],
@@ -545,18 +507,8 @@ fn padded_rows<const EXTENDED: bool, A: Col, B: Col>(
         let picked = rows.picked[r] as usize;
         let (start, end) = (m.starts[picked], m.starts[picked + 1]);
         let (cols, vals) = (&cols[start..end], &m.vals[start..end]);
-        let (more_cols, more_vals) = match rows.extension {
-            Some(e) if EXTENDED => {
-                let (start, end) = (e.starts[picked], e.starts[picked + 1]);
-                (&more_cols[start..end], &e.vals[start..end])
-            }
-            _ => (&[][..], &[][..]),
-        };
         let mut s = *b;
         add_scores(&mut s, cols, vals, wp);
-        if EXTENDED {
-            add_scores(&mut s, more_cols, more_vals, wp);
-        }
         let y = rows.classes[r] as usize;
         let wr = rows.weights[r];
         loss += f64::from(wr) * softmax_minus_onehot(&mut s, k, y);
@@ -565,9 +517,6 @@ fn padded_rows<const EXTENDED: bool, A: Col, B: Col>(
             d[l] = s[l] * wr;
         }
         add_gradient(gp, cols, vals, &d);
-        if EXTENDED {
-            add_gradient(gp, more_cols, more_vals, &d);
-        }
         for l in 0..LANES {
             gb[l] += d[l];
         }
@@ -873,36 +822,20 @@ mod tests {
     }
 
     #[test]
-    fn picked_and_extended_rows_fit_as_the_same_rows_copied() {
+    fn picked_rows_fit_as_the_same_rows_copied() {
         let (rows, _, _) = data();
-        // Each row's first entries in one matrix and the rest in an
-        // extension; every third row left out, the others weighted.
-        let (mut head, mut tail) = (SparseRows::new(), SparseRows::new());
+        // Every third row left out, the others weighted.
         let mut copied = Labelled::default();
         let weight = |r: usize| 1.0 + (r % 2) as f32;
-        for r in 0..rows.len() {
-            let entries = rows.row(r);
-            let m = entries.len() / 2;
-            head.push(entries[..m].iter().copied());
-            tail.push(entries[m..].iter().copied());
-            if r % 3 != 1 {
-                copied.push_weighted(entries, rows.classes[r], weight(r));
-            }
-        }
-        let mut picked = Sample::extended(&head, &tail);
+        let mut picked = Sample::new(&rows.x);
         for r in (0..rows.len()).filter(|r| r % 3 != 1) {
+            copied.push_weighted(rows.row(r), rows.classes[r], weight(r));
             picked.push(r, rows.classes[r], weight(r));
         }
         assert_eq!(
             fit(&picked, 60, 5, 0.3, 100).unwrap(),
             fit(&copied.sample(), 60, 5, 0.3, 100).unwrap()
         );
-        // Bad columns in the extension are refused too.
-        tail.push([(60, 1.0)]);
-        head.push([]);
-        let mut bad = Sample::extended(&head, &tail);
-        bad.push(0, 0, 1.0);
-        assert!(fit(&bad, 60, 5, 0.3, 10).is_err());
     }
 
     #[test]

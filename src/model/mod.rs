@@ -666,11 +666,10 @@ fn fit_passes(
 ) -> Result<Passes, ModelError> {
     let layout = cfg.layout();
     let all: Vec<usize> = (0..pages.len()).collect();
-    // Every page's rows in one matrix, which every fit of the two passes
-    // reads (pass two's context columns extend it).
+    // Every page's rows in one matrix, which every fit of pass one reads.
     let rows = Rows::new(pages);
     let fit_pass1 =
-        |init: Option<&[f32]>| fit_linear(pages, &all, &rows, None, layout.pass1, params, init);
+        |init: Option<&[f32]>| fit_linear(pages, &all, &rows, layout.pass1, params, init);
     // Without warm starts pass one comes first: a stacking fold that
     // cannot be fitted falls back to it.
     let mut pass1 = if params.warm_start {
@@ -719,22 +718,15 @@ fn fit_passes(
             if held.is_empty() {
                 continue;
             }
-            let fold_model = match fit_linear(
-                pages,
-                &train,
-                &rows,
-                None,
-                layout.pass1,
-                &stack_params,
-                None,
-            ) {
-                Ok(m) => m,
-                Err(ModelError::Data(_)) => {
-                    unfitted.extend(held);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
+            let fold_model =
+                match fit_linear(pages, &train, &rows, layout.pass1, &stack_params, None) {
+                    Ok(m) => m,
+                    Err(ModelError::Data(_)) => {
+                        unfitted.extend(held);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
             for &i in &held {
                 oof[i] = pages[i]
                     .rows
@@ -775,25 +767,23 @@ fn fit_passes(
     let start2 = params
         .warm_start
         .then(|| pass1.params_extended(layout.pass2));
-    let mut context = SparseRows::with_capacity(rows.x.len(), 0);
+    // Pass two's rows: pass one's entries, then the context columns'. One
+    // matrix of whole rows reads faster than the shared one extended by a
+    // second; the shared one goes first, so the two are not held at once.
+    drop(rows);
+    let mut x = Rows::with_room(pages, layout.pass2 - layout.pass1);
     let mut entries = Vec::new();
     for (p, probs) in pages.iter().zip(&oof) {
         let ctx = PageProbs::with_places(probs, &p.places, cfg.container_context);
-        for i in 0..p.rows.len() {
+        x.first.push(x.x.len());
+        for (i, r) in p.rows.iter().enumerate() {
             entries.clear();
+            entries.extend_from_slice(&r.entries);
             for_each_context(&ctx, i, &layout, |c, v| entries.push((c as u32, v)));
-            context.push(entries.iter().copied());
+            x.x.push(entries.iter().copied());
         }
     }
-    let pass2 = fit_linear(
-        pages,
-        &all,
-        &rows,
-        Some(&context),
-        layout.pass2,
-        params,
-        start2.as_deref(),
-    )?;
+    let pass2 = fit_linear(pages, &all, &x, layout.pass2, params, start2.as_deref())?;
     Ok(Passes { pass1, pass2 })
 }
 
@@ -878,32 +868,39 @@ struct Rows {
 }
 
 impl Rows {
+    /// The matrix of the pages' rows.
     fn new(pages: &[&PageRows]) -> Rows {
+        let mut rows = Rows::with_room(pages, 0);
+        for p in pages {
+            rows.first.push(rows.x.len());
+            for r in &p.rows {
+                rows.x.push(r.entries.iter().copied());
+            }
+        }
+        rows
+    }
+
+    /// An empty matrix with room for the pages' rows, each with
+    /// `extra_per_row` more entries.
+    fn with_room(pages: &[&PageRows], extra_per_row: usize) -> Rows {
         let n: usize = pages.iter().map(|p| p.rows.len()).sum();
         let entries: usize = pages
             .iter()
             .flat_map(|p| &p.rows)
-            .map(|r| r.entries.len())
+            .map(|r| r.entries.len() + extra_per_row)
             .sum();
-        let mut x = SparseRows::with_capacity(n, entries);
-        let mut first = Vec::with_capacity(pages.len());
-        for p in pages {
-            first.push(x.len());
-            for r in &p.rows {
-                x.push(r.entries.iter().copied());
-            }
+        Rows {
+            x: SparseRows::with_capacity(n, entries),
+            first: Vec::with_capacity(pages.len()),
         }
-        Rows { x, first }
     }
 }
 
-/// Fit one linear layer on the rows of `pages[idx]` (`rows`, each
-/// followed by the same row of `extension` when given).
+/// Fit one linear layer on the rows of `pages[idx]` (in `rows`).
 fn fit_linear(
     pages: &[&PageRows],
     idx: &[usize],
     rows: &Rows,
-    extension: Option<&SparseRows>,
     n_features: usize,
     params: &TrainParams,
     init: Option<&[f32]>,
@@ -913,10 +910,7 @@ fn fit_linear(
         return Err(ModelError::Data("no labelled blocks".into()));
     }
     let factor = class_factors(pages, idx, params.class_balance);
-    let mut x = match extension {
-        Some(e) => Sample::extended(&rows.x, e),
-        None => Sample::new(&rows.x),
-    };
+    let mut x = Sample::new(&rows.x);
     let mut present = [false; Role::COUNT];
     for &pi in idx {
         let page = pages[pi];
