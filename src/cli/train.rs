@@ -252,11 +252,11 @@ fn cross_validate(
     let mut lines: Vec<String> = vec![String::new(); pages.len()];
     for f in 0..k {
         say(&format!("cross-validation fold {}/{k}", f + 1));
-        let train_rows: Vec<PageRows> = rows
+        let train_rows: Vec<&PageRows> = rows
             .iter()
             .zip(&assign)
             .filter(|(_, &a)| a != f)
-            .map(|(r, _)| r.clone())
+            .map(|(r, _)| r)
             .collect();
         let model = Model::fit("cv", cfg, &train_rows, params, |_| {})
             .with_context(|| format!("fold {}", f + 1))?;

@@ -21,9 +21,10 @@
 pub mod logistic;
 
 use crate::features::{
-    add_context_probs, for_each_context, BlockEntries, FeatureConfig, Layout, PageProbs, Place, Row,
+    for_each_context, BlockEntries, FeatureConfig, Layout, PageProbs, Place, Row,
 };
 use crate::label::Role;
+use crate::model::logistic::{Sample, SparseRows};
 use crate::output::plural;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -573,13 +574,15 @@ impl Model {
 
     /// Fit a model on pages' rows: text pages train the main passes; when
     /// both kinds are present, HTML pages train separate HTML passes.
-    pub fn fit(
+    pub fn fit<P: std::borrow::Borrow<PageRows>>(
         name: &str,
         cfg: &FeatureConfig,
-        pages: &[PageRows],
+        pages: &[P],
         params: &TrainParams,
         mut progress: impl FnMut(&str),
     ) -> Result<Model, ModelError> {
+        let pages: Vec<&PageRows> = pages.iter().map(|p| p.borrow()).collect();
+        let pages = &pages[..];
         let blocks: usize = pages.iter().map(|p| p.rows.len()).sum();
         if blocks == 0 {
             return Err(ModelError::Data("no labelled blocks".into()));
@@ -590,8 +593,8 @@ impl Model {
                 role_counts[r.index()] += 1;
             }
         }
-        let text: Vec<PageRows> = pages.iter().filter(|p| !p.html).cloned().collect();
-        let html: Vec<PageRows> = pages.iter().filter(|p| p.html).cloned().collect();
+        let text: Vec<&PageRows> = pages.iter().copied().filter(|p| !p.html).collect();
+        let html: Vec<&PageRows> = pages.iter().copied().filter(|p| p.html).collect();
         let (main, html_passes) = if text.is_empty() || html.is_empty() {
             (fit_passes(cfg, pages, params, &mut progress)?, None)
         } else if cfg.augment {
@@ -657,17 +660,16 @@ impl Model {
 /// probabilities).
 fn fit_passes(
     cfg: &FeatureConfig,
-    pages: &[PageRows],
+    pages: &[&PageRows],
     params: &TrainParams,
     progress: &mut impl FnMut(&str),
 ) -> Result<Passes, ModelError> {
     let layout = cfg.layout();
     let all: Vec<usize> = (0..pages.len()).collect();
-    let fit_pass1 = |init: Option<&[f32]>| {
-        fit_linear(pages, &all, layout.pass1, params, init, |p, _| {
-            p.rows.clone()
-        })
-    };
+    // Every page's rows in one matrix, which every fit of pass one reads.
+    let rows = Rows::new(pages);
+    let fit_pass1 =
+        |init: Option<&[f32]>| fit_linear(pages, &all, &rows, layout.pass1, params, init);
     // Without warm starts pass one comes first: a stacking fold that
     // cannot be fitted falls back to it.
     let mut pass1 = if params.warm_start {
@@ -717,9 +719,7 @@ fn fit_passes(
                 continue;
             }
             let fold_model =
-                match fit_linear(pages, &train, layout.pass1, &stack_params, None, |p, _| {
-                    p.rows.clone()
-                }) {
+                match fit_linear(pages, &train, &rows, layout.pass1, &stack_params, None) {
                     Ok(m) => m,
                     Err(ModelError::Data(_)) => {
                         unfitted.extend(held);
@@ -767,21 +767,23 @@ fn fit_passes(
     let start2 = params
         .warm_start
         .then(|| pass1.params_extended(layout.pass2));
-    let pass2 = fit_linear(
-        pages,
-        &all,
-        layout.pass2,
-        params,
-        start2.as_deref(),
-        |p, pi| {
-            let ctx = PageProbs::with_places(&oof[pi], &p.places, cfg.container_context);
-            p.rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| add_context_probs(r, &ctx, i, &layout))
-                .collect()
-        },
-    )?;
+    // Pass two's rows: pass one's entries, then the context columns'. One
+    // matrix of whole rows reads faster than the shared one extended by a
+    // second; the shared one goes first, so the two are not held at once.
+    drop(rows);
+    let mut x = Rows::with_room(pages, layout.pass2 - layout.pass1);
+    let mut entries = Vec::new();
+    for (p, probs) in pages.iter().zip(&oof) {
+        let ctx = PageProbs::with_places(probs, &p.places, cfg.container_context);
+        x.first.push(x.x.len());
+        for (i, r) in p.rows.iter().enumerate() {
+            entries.clear();
+            entries.extend_from_slice(&r.entries);
+            for_each_context(&ctx, i, &layout, |c, v| entries.push((c as u32, v)));
+            x.x.push(entries.iter().copied());
+        }
+    }
+    let pass2 = fit_linear(pages, &all, &x, layout.pass2, params, start2.as_deref())?;
     Ok(Passes { pass1, pass2 })
 }
 
@@ -830,7 +832,7 @@ fn splitmix(mut z: u64) -> u64 {
 /// `pages[idx]`: `m_r^-P`, scaled so that `Σ factor_r · m_r` is the total
 /// weight `Σ m_r`, where `m_r` is the role's block weight. All 1 when `P`
 /// is 0 (so the fit is the same, to the bit, as without it).
-fn class_factors(pages: &[PageRows], idx: &[usize], balance: f32) -> [f32; Role::COUNT] {
+fn class_factors(pages: &[&PageRows], idx: &[usize], balance: f32) -> [f32; Role::COUNT] {
     let mut factor = [1.0f32; Role::COUNT];
     if balance == 0.0 {
         return factor;
@@ -858,27 +860,63 @@ fn class_factors(pages: &[PageRows], idx: &[usize], balance: f32) -> [f32; Role:
     factor
 }
 
-/// Fit one linear layer on the rows of `pages[idx]` produced by `rows_of`.
+/// The feature rows of pages in one matrix.
+struct Rows {
+    x: SparseRows,
+    /// Page `i`'s rows are `x`'s from `first[i]`.
+    first: Vec<usize>,
+}
+
+impl Rows {
+    /// The matrix of the pages' rows.
+    fn new(pages: &[&PageRows]) -> Rows {
+        let mut rows = Rows::with_room(pages, 0);
+        for p in pages {
+            rows.first.push(rows.x.len());
+            for r in &p.rows {
+                rows.x.push(r.entries.iter().copied());
+            }
+        }
+        rows
+    }
+
+    /// An empty matrix with room for the pages' rows, each with
+    /// `extra_per_row` more entries.
+    fn with_room(pages: &[&PageRows], extra_per_row: usize) -> Rows {
+        let n: usize = pages.iter().map(|p| p.rows.len()).sum();
+        let entries: usize = pages
+            .iter()
+            .flat_map(|p| &p.rows)
+            .map(|r| r.entries.len() + extra_per_row)
+            .sum();
+        Rows {
+            x: SparseRows::with_capacity(n, entries),
+            first: Vec::with_capacity(pages.len()),
+        }
+    }
+}
+
+/// Fit one linear layer on the rows of `pages[idx]` (in `rows`).
 fn fit_linear(
-    pages: &[PageRows],
+    pages: &[&PageRows],
     idx: &[usize],
+    rows: &Rows,
     n_features: usize,
     params: &TrainParams,
     init: Option<&[f32]>,
-    rows_of: impl Fn(&PageRows, usize) -> Vec<Row>,
 ) -> Result<Linear, ModelError> {
     let n: usize = idx.iter().map(|&i| pages[i].rows.len()).sum();
     if n == 0 {
         return Err(ModelError::Data("no labelled blocks".into()));
     }
     let factor = class_factors(pages, idx, params.class_balance);
-    let mut x = crate::model::logistic::SparseRows::new();
+    let mut x = Sample::new(&rows.x);
     let mut present = [false; Role::COUNT];
     for &pi in idx {
-        let page = &pages[pi];
-        for (row, role) in rows_of(page, pi).iter().zip(&page.roles) {
+        let page = pages[pi];
+        for (j, (_, role)) in page.rows.iter().zip(&page.roles).enumerate() {
             let w = page.weight * factor[role.index()];
-            x.push_weighted(row.entries.iter().copied(), role.index(), w);
+            x.push(rows.first[pi] + j, role.index(), w);
             present[role.index()] = true;
         }
     }
@@ -889,7 +927,7 @@ fn fit_linear(
             plural(n, "block")
         )));
     }
-    let fitted = crate::model::logistic::fit_from(
+    let fitted = logistic::fit_from(
         &x,
         n_features,
         Role::COUNT,
@@ -915,6 +953,7 @@ fn fit_linear(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::add_context_probs;
 
     #[test]
     fn class_balance_evens_the_roles_and_keeps_the_total_weight() {
@@ -926,11 +965,12 @@ mod tests {
             places: Vec::new(),
             weight,
         };
-        let pages = vec![
+        let pages = [
             page(vec![Role::Body; 60], 1.0),
             page(vec![Role::Nav; 30], 0.5),
             page(vec![Role::Ad; 5], 2.0),
         ];
+        let pages: Vec<&PageRows> = pages.iter().collect();
         let mass = [60.0, 0.0, 15.0, 0.0, 10.0];
         let total =
             |f: &[f32; Role::COUNT]| -> f32 { f.iter().zip(&mass).map(|(f, m)| f * m).sum() };
