@@ -116,3 +116,54 @@ fn sheet_with_a_bad_label_is_an_error_naming_the_line() {
         "source untouched"
     );
 }
+
+#[test]
+fn pages_of_one_name_in_different_directories_get_a_sheet_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = Vec::new();
+    for site in ["a-news", "b-news", "b-news/archive"] {
+        let d = dir.path().join(site);
+        std::fs::create_dir_all(&d).unwrap();
+        let page = d.join("home.html");
+        std::fs::write(&page, PAGE.replace("Oil prices climb", site)).unwrap();
+        pages.push(page);
+    }
+    // `home.htm` beside `b-news/home.html`: its name and its directory's
+    // form are both taken, so it is numbered.
+    let third = dir.path().join("b-news").join("home.htm");
+    std::fs::write(&third, PAGE).unwrap();
+    pages.push(third);
+    let sheets = dir.path().join("sheets");
+    let mut args = vec!["label-sheet", "--out", sheets.to_str().unwrap()];
+    args.extend(pages.iter().map(|p| p.to_str().unwrap()));
+    let o = run(&args, b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(&sheets)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "archive~home.tsv",
+            "b-news~home.tsv",
+            "home.tsv",
+            "home~2.tsv"
+        ]
+    );
+    // Each sheet names its own page, so applying them finds every page.
+    let mut sources: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let s = std::fs::read_to_string(sheets.join(n)).unwrap();
+            s.lines()
+                .find_map(|l| l.strip_prefix("# source: ").map(str::to_string))
+                .unwrap()
+        })
+        .collect();
+    sources.sort();
+    let mut want: Vec<String> = pages.iter().map(|p| p.display().to_string()).collect();
+    want.sort();
+    assert_eq!(sources, want);
+}

@@ -26,7 +26,8 @@ pub struct SheetArgs {
     /// HTML pages (labelled or not; `.gz` allowed).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Directory to write one `NAME.tsv` sheet per page to.
+    /// Directory to write one `NAME.tsv` sheet per page to (pages of one
+    /// name in different directories: `DIR~NAME.tsv`, then `NAME~2.tsv` …).
     #[arg(long)]
     out: PathBuf,
     /// Model that proposes labels for unlabelled pages (default: embedded).
@@ -70,6 +71,28 @@ fn page_name(path: &Path) -> String {
         .trim_end_matches(".html")
         .trim_end_matches(".htm")
         .to_string()
+}
+
+/// The sheet name of the page at `path`: its [`page_name`]; when another
+/// page of this run has that name, prefixed by the page's directory
+/// (`sada-news~home`), and failing that numbered (`home~2`). Names are
+/// compared case-insensitively, as some file systems do.
+fn sheet_name(path: &Path, taken: &mut std::collections::HashSet<String>) -> String {
+    let base = page_name(path);
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .map(|d| format!("{d}~{base}"));
+    let candidates = std::iter::once(base.clone())
+        .chain(parent)
+        .chain((2..).map(|k| format!("{base}~{k}")));
+    for name in candidates {
+        if taken.insert(name.to_lowercase()) {
+            return name;
+        }
+    }
+    unreachable!("the numbered names never run out")
 }
 
 fn parse(path: &Path) -> anyhow::Result<HtmlPage> {
@@ -141,6 +164,9 @@ pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     // The model is loaded only if some page has blocks without labels.
     let mut model = None;
+    // Sheet names given so far: two pages of one name (`a/home.html`,
+    // `b/home.html`) get a sheet each, never one over the other.
+    let mut taken = std::collections::HashSet::new();
     for f in &args.files {
         let p = parse(f)?;
         let labels = &p.extracted.labels;
@@ -178,7 +204,7 @@ pub fn sheet(args: SheetArgs) -> anyhow::Result<Outcome> {
                 shown(t)
             ));
         }
-        let out = args.out.join(format!("{}.tsv", page_name(f)));
+        let out = args.out.join(format!("{}.tsv", sheet_name(f, &mut taken)));
         crate::io::write_atomic(&out, s.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
