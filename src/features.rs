@@ -2011,12 +2011,23 @@ fn hash_link_targets(
 /// Second-pass row: the first-pass row plus the neighbours' first-pass role
 /// probabilities (`probs[i]` is block `i`'s distribution over roles).
 pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout) -> Row {
-    let mut r = Row {
-        entries: Vec::with_capacity(row.entries.len() + CONTEXT_PROBS),
-    };
-    r.entries.extend_from_slice(&row.entries);
-    for_each_context(probs, i, layout, |c, v| r.entries.push((c as u32, v)));
-    r
+    let mut entries = Vec::with_capacity(row.entries.len() + CONTEXT_PROBS);
+    context_row_into(row, probs, i, layout, &mut entries);
+    Row { entries }
+}
+
+/// [`add_context_probs`] into `out` (cleared first), for callers that build
+/// many rows with one buffer.
+pub(crate) fn context_row_into(
+    row: &Row,
+    probs: &PageProbs,
+    i: usize,
+    layout: &Layout,
+    out: &mut Vec<(u32, f32)>,
+) {
+    out.clear();
+    out.extend_from_slice(&row.entries);
+    for_each_context(probs, i, layout, |c, v| out.push((c as u32, v)));
 }
 
 /// One page's pass-one role probabilities, with their page mean computed

@@ -21,7 +21,7 @@
 pub mod logistic;
 
 use crate::features::{
-    for_each_context, BlockEntries, FeatureConfig, Layout, PageProbs, Place, Row,
+    context_row_into, for_each_context, BlockEntries, FeatureConfig, Layout, PageProbs, Place, Row,
 };
 use crate::label::Role;
 use crate::model::logistic::{Sample, SparseRows};
@@ -777,9 +777,7 @@ fn fit_passes(
         let ctx = PageProbs::with_places(probs, &p.places, cfg.container_context);
         x.first.push(x.x.len());
         for (i, r) in p.rows.iter().enumerate() {
-            entries.clear();
-            entries.extend_from_slice(&r.entries);
-            for_each_context(&ctx, i, &layout, |c, v| entries.push((c as u32, v)));
+            context_row_into(r, &ctx, i, &layout, &mut entries);
             x.x.push(entries.iter().copied());
         }
     }
