@@ -30,7 +30,11 @@ use std::sync::LazyLock;
 
 /// Version of the feature definitions: bumped whenever a feature changes
 /// meaning, so a model trained on other features is refused, not misread.
-pub const FEATURE_SET: u32 = 10;
+pub const FEATURE_SET: u32 = 11;
+
+/// The last [`FEATURE_SET`] before [`FeatureConfig::collapse_text_copies`]:
+/// its models mean the same with the option off, and still load.
+pub const FEATURE_SET_UNCOLLAPSED: u32 = 10;
 
 /// Feature configuration, stored in the model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,6 +101,17 @@ pub struct FeatureConfig {
     /// valued by the share of the block's characters in such links.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub link_targets: bool,
+    /// With augmentation, the text passes see each entry that has a kind
+    /// copy (the dense facts, and the hashed words and n-grams of the
+    /// block's text with `augment_hashed`) once, its value times √2,
+    /// instead of twice (shared, then the text copy). The text passes learn
+    /// from text pages alone, on which the two copies always come together:
+    /// the fit is the same one (two equal weights `w` penalised `2w²` act as
+    /// one weight `√2·w` penalised as much), with half the entries and
+    /// without the salted copies' hash collisions. The HTML passes, which
+    /// learn from both kinds, see every copy as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub collapse_text_copies: bool,
 }
 
 impl Default for FeatureConfig {
@@ -117,6 +132,7 @@ impl Default for FeatureConfig {
             container_context: true,
             shared_language: false,
             link_targets: true,
+            collapse_text_copies: true,
         }
     }
 }
@@ -492,6 +508,12 @@ pub struct Layout {
 }
 
 impl FeatureConfig {
+    /// Whether text pages' entries reach the text passes collapsed
+    /// ([`FeatureConfig::collapse_text_copies`], with augmentation on).
+    pub fn collapses_text(&self) -> bool {
+        self.collapse_text_copies && self.augment
+    }
+
     pub fn layout(&self) -> Layout {
         let own = OWN.len();
         let neighbours = 2 * (NEIGHBOUR.len() + 1);
@@ -520,10 +542,81 @@ impl FeatureConfig {
 }
 
 /// A sparse feature row: `(column, value)` pairs; a column may repeat (values add).
+///
+/// A row is built whole, with every kind copy, whatever the
+/// configuration: the HTML passes learn from text pages' copies. The text
+/// passes read a text page's row through [`collapsed_entries`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub entries: Vec<(u32, f32)>,
+    /// How many entries the row opens with that are shared dense facts
+    /// (their kind copies, if any, follow).
+    pub shared_dense: u32,
+    /// How many of the block's hashed text entries are followed by their
+    /// copies salted by the page's kind (0 without
+    /// [`FeatureConfig::augment_hashed`]): they come right after the dense
+    /// copies, the copies right after them.
+    pub own_text: u32,
 }
+
+/// Whether dense column `c` (below [`Layout::dense`]) has a kind copy.
+fn dense_copied(cfg: &FeatureConfig, c: usize) -> bool {
+    !(cfg.shared_language && LANGUAGE_COLUMNS[c])
+}
+
+/// `f(column, value)` for each entry of a text page's `row` as the text
+/// passes see it with [`FeatureConfig::collapses_text`]: the entries that
+/// have a kind copy once, times √2, without the copy; the others as they
+/// are. The same entries, bit for bit, as [`Extractor::features`] walks
+/// for a text page.
+pub fn collapsed_entries(
+    row: &Row,
+    cfg: &FeatureConfig,
+    layout: &Layout,
+    mut f: impl FnMut(u32, f32),
+) {
+    let e = &row.entries[..];
+    // The shared dense entries, then their copies.
+    let shared = (row.shared_dense as usize).min(e.len());
+    let mut copies = 0;
+    for &(c, v) in &e[..shared] {
+        if (c as usize) < layout.dense && dense_copied(cfg, c as usize) {
+            f(c, v * SQRT_2);
+            copies += 1;
+        } else {
+            f(c, v);
+        }
+    }
+    let mut k = (shared + copies).min(e.len());
+    // The block's hashed text, then its salted copies.
+    let n = (row.own_text as usize).min(e.len() - k);
+    for &(c, v) in &e[k..k + n] {
+        f(c, v * SQRT_2);
+    }
+    k = (k + 2 * n).min(e.len());
+    for &(c, v) in &e[k..] {
+        f(c, v);
+    }
+}
+
+/// Text pages' rows as the text passes see them ([`collapsed_entries`]).
+pub struct CollapsedRows<'a> {
+    pub rows: &'a [Row],
+    pub cfg: &'a FeatureConfig,
+    pub layout: Layout,
+}
+
+impl BlockEntries for CollapsedRows<'_> {
+    fn blocks(&self) -> usize {
+        self.rows.len()
+    }
+    fn for_each_entry(&mut self, i: usize, f: impl FnMut(u32, f32)) {
+        collapsed_entries(&self.rows[i], self.cfg, &self.layout, f);
+    }
+}
+
+/// The value factor of a collapsed entry.
+const SQRT_2: f32 = std::f32::consts::SQRT_2;
 
 /// Hashed feature columns: FNV-1a keyed by a namespace byte (stable across
 /// platforms and releases, so model files stay valid).
@@ -1338,8 +1431,13 @@ pub struct Extractor {
     /// Entries of `hashed` past which no more blocks are stored; `None`:
     /// [`HASHED_BUDGET`].
     budget: Option<usize>,
+    /// Text entries with salted copies of each stored block (see
+    /// [`Row::own_text`]).
+    own_text: Vec<u32>,
     /// Hashed entries of one block past `stored`, hashed again.
     scratch: Vec<(u32, f32)>,
+    /// Its text entries with salted copies.
+    scratch_own: u32,
     /// Shape facts of every block of the page.
     facts: Vec<Facts>,
     /// Header-namespace word columns of every block, one block after the
@@ -1419,6 +1517,8 @@ pub struct PageFeatures<'a> {
     page: &'a Page,
     cfg: &'a FeatureConfig,
     layout: Layout,
+    /// The entries collapsed for the text passes ([`collapsed_entries`]).
+    collapse: bool,
 }
 
 impl BlockEntries for PageFeatures<'_> {
@@ -1426,8 +1526,18 @@ impl BlockEntries for PageFeatures<'_> {
         self.page.blocks.len()
     }
 
-    fn for_each_entry(&mut self, i: usize, mut f: impl FnMut(u32, f32)) {
+    fn for_each_entry(&mut self, i: usize, f: impl FnMut(u32, f32)) {
+        self.walk(i, f);
+    }
+}
+
+impl PageFeatures<'_> {
+    /// [`BlockEntries::for_each_entry`], returning the block's number of
+    /// shared dense entries and of text entries with salted copies (what
+    /// [`Row`] records).
+    fn walk(&mut self, i: usize, mut f: impl FnMut(u32, f32)) -> (u32, u32) {
         let (cfg, layout, page) = (self.cfg, &self.layout, self.page);
+        let collapse = self.collapse;
         if i >= self.ex.stored {
             let ex = &mut *self.ex;
             ex.folded.clear();
@@ -1435,35 +1545,52 @@ impl BlockEntries for PageFeatures<'_> {
             ex.tokenize();
             let mut h = std::mem::take(&mut ex.scratch);
             h.clear();
-            ex.hash_block(&page.blocks[i], page.kind, cfg, layout, &mut h);
+            ex.scratch_own =
+                ex.hash_block(&page.blocks[i], page.kind, cfg, layout, collapse, &mut h);
             ex.scratch = h;
         }
         let ex = &*self.ex;
         let n = ex.facts.len();
         let facts = &ex.facts;
+        let mut shared = 0u32;
         let mut push = |c: usize, v: f32| {
             if v != 0.0 {
                 f(c as u32, v)
             }
         };
         // Own dense facts and the neighbours' shape; with augmentation,
-        // the same non-zero entries again in the copy of the page's kind.
-        dense_entries(facts, i, layout, &mut push);
-        if layout.dense_copies == 3 {
+        // the same non-zero entries again in the copy of the page's kind
+        // (or, collapsed, once valued √2 times more).
+        if collapse {
+            dense_entries(facts, i, layout, |c, v| {
+                if v != 0.0 {
+                    shared += 1;
+                }
+                push(c, if dense_copied(cfg, c) { v * SQRT_2 } else { v })
+            });
+        } else {
+            dense_entries(facts, i, layout, |c, v| {
+                if v != 0.0 {
+                    shared += 1;
+                }
+                push(c, v)
+            });
+        }
+        if layout.dense_copies == 3 && !collapse {
             let kind_offset = match page.kind {
                 crate::page::PageKind::Text => layout.dense,
                 crate::page::PageKind::Html => 2 * layout.dense,
             };
             dense_entries(facts, i, layout, |c, v| {
-                if !(cfg.shared_language && LANGUAGE_COLUMNS[c]) {
+                if dense_copied(cfg, c) {
                     push(c + kind_offset, v)
                 }
             });
         }
-        let hashed = if i < ex.stored {
-            span(&ex.hashed, &ex.hashed_ends, i)
+        let (hashed, own) = if i < ex.stored {
+            (span(&ex.hashed, &ex.hashed_ends, i), ex.own_text[i])
         } else {
-            &ex.scratch[..]
+            (&ex.scratch[..], ex.scratch_own)
         };
         for &(c, v) in hashed {
             f(c, v);
@@ -1502,6 +1629,7 @@ impl BlockEntries for PageFeatures<'_> {
                 }
             }
         }
+        (shared, own)
     }
 }
 
@@ -1522,16 +1650,20 @@ impl Extractor {
 
     /// First-pass feature rows of every block of `page`, built from
     /// [`Extractor::features`] (for training, which needs them all).
+    /// A row holds every kind copy, whatever the configuration (see
+    /// [`Row`]).
     pub fn rows(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig) -> Vec<Row> {
-        let mut feats = self.features(page, langs, cfg);
+        let mut feats = self.features_as(page, langs, cfg, false);
         let mut entries = Vec::new();
         (0..feats.blocks())
             .map(|i| {
                 entries.clear();
-                feats.for_each_entry(i, |c, v| entries.push((c, v)));
+                let (shared_dense, own_text) = feats.walk(i, |c, v| entries.push((c, v)));
                 // Exactly as long as it is: training holds every row.
                 Row {
                     entries: entries.to_vec(),
+                    shared_dense,
+                    own_text,
                 }
             })
             .collect()
@@ -1545,18 +1677,31 @@ impl Extractor {
         langs: &[LangInfo],
         cfg: &'a FeatureConfig,
     ) -> PageFeatures<'a> {
-        self.prepare(page, langs, cfg);
+        let collapse = cfg.collapses_text() && page.kind == crate::page::PageKind::Text;
+        self.features_as(page, langs, cfg, collapse)
+    }
+
+    /// [`Extractor::features`], collapsed for the text passes or not.
+    fn features_as<'a>(
+        &'a mut self,
+        page: &'a Page,
+        langs: &[LangInfo],
+        cfg: &'a FeatureConfig,
+        collapse: bool,
+    ) -> PageFeatures<'a> {
+        self.prepare(page, langs, cfg, collapse);
         PageFeatures {
             ex: self,
             page,
             cfg,
             layout: cfg.layout(),
+            collapse,
         }
     }
 
     /// The facts of every block, with the page-level ones; the hashed
     /// entries of the blocks within the budget.
-    fn prepare(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig) {
+    fn prepare(&mut self, page: &Page, langs: &[LangInfo], cfg: &FeatureConfig, collapse: bool) {
         let layout = cfg.layout();
         let n = page.blocks.len();
         let budget = self.budget.unwrap_or(HASHED_BUDGET);
@@ -1565,6 +1710,7 @@ impl Extractor {
         facts.reserve(n);
         self.hashed.clear();
         self.hashed_ends.clear();
+        self.own_text.clear();
         self.stored = 0;
         let mut dirs_mixed = Vec::with_capacity(n);
         self.heads.clear();
@@ -1582,7 +1728,8 @@ impl Extractor {
             self.tokenize();
             if self.stored == i && self.hashed.len() < budget {
                 let mut h = std::mem::take(&mut self.hashed);
-                self.hash_block(b, page.kind, cfg, &layout, &mut h);
+                let own = self.hash_block(b, page.kind, cfg, &layout, collapse, &mut h);
+                self.own_text.push(own);
                 self.hashed_ends.push(h.len());
                 self.hashed = h;
                 self.stored += 1;
@@ -1849,18 +1996,27 @@ impl Extractor {
     /// be its own): its words and n-grams, scaled, their copies salted by
     /// the page's `kind` with [`FeatureConfig::augment_hashed`], then its
     /// markup, scaled.
+    /// With `collapse` (a text page for the text passes,
+    /// [`FeatureConfig::collapses_text`]), the text entries are valued √2
+    /// times more and have no copies. Returns the number of text entries.
     fn hash_block(
         &mut self,
         b: &crate::page::Block,
         kind: crate::page::PageKind,
         cfg: &FeatureConfig,
         layout: &Layout,
+        collapse: bool,
         h: &mut Vec<(u32, f32)>,
-    ) {
+    ) -> u32 {
         let text_from = h.len();
         self.hash_text(cfg, layout, h);
         scale(&mut h[text_from..], cfg.text_hash_scale);
-        if cfg.augment_hashed {
+        let own = (h.len() - text_from) as u32;
+        if collapse && cfg.augment_hashed {
+            for e in &mut h[text_from..] {
+                e.1 *= SQRT_2;
+            }
+        } else if cfg.augment_hashed {
             let salt = match kind {
                 crate::page::PageKind::Text => 0x7465_7874u64,
                 crate::page::PageKind::Html => 0x6874_6d6cu64,
@@ -1881,6 +2037,11 @@ impl Extractor {
             if cfg.link_targets {
                 hash_link_targets(s, self.tokens.len(), layout, h);
             }
+        }
+        if cfg.augment_hashed {
+            own
+        } else {
+            0
         }
     }
 
@@ -2013,7 +2174,11 @@ fn hash_link_targets(
 pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout) -> Row {
     let mut entries = Vec::with_capacity(row.entries.len() + CONTEXT_PROBS);
     context_row_into(row, probs, i, layout, &mut entries);
-    Row { entries }
+    Row {
+        entries,
+        shared_dense: row.shared_dense,
+        own_text: row.own_text,
+    }
 }
 
 /// [`add_context_probs`] into `out` (cleared first), for callers that build
@@ -2209,6 +2374,75 @@ mod tests {
         assert!(a[0].entries.contains(&(first, 1.0)));
         assert!(!a[3].entries.iter().any(|e| e.0 == first));
         assert!(a[2].entries.contains(&(col!("has_copyright") as u32, 1.0)));
+    }
+
+    /// A text page's rows read collapsed are, bit for bit, what the
+    /// extractor walks for the text passes; HTML pages and configurations
+    /// without the option walk their rows whole.
+    #[test]
+    fn collapsed_rows_are_the_walked_entries_of_text_pages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training-data");
+        let mut pages: Vec<Page> = crate::corpus::load(&[root.join("dev")])
+            .unwrap()
+            .into_iter()
+            .take(12)
+            .map(|p| p.page)
+            .collect();
+        pages.push(page(
+            "عاجل\nHome\nOil prices climb as OPEC+ meets in Vienna today.\n\n© 2025\n–",
+        ));
+        pages.push(crate::read::html::page_from_html(
+            "h",
+            None,
+            "<nav><a href=/>Home</a></nav><h2>Most read</h2><p>Oil prices climbed on \
+             Wednesday as producers met.</p><footer>© 2025</footer>"
+                .as_bytes(),
+            None,
+        ));
+        let keep = FeatureConfig {
+            collapse_text_copies: false,
+            ..FeatureConfig::default()
+        };
+        let lang_shared = FeatureConfig {
+            shared_language: true,
+            ..FeatureConfig::default()
+        };
+        let mut checked = 0;
+        for cfg in [FeatureConfig::default(), keep, lang_shared] {
+            let layout = cfg.layout();
+            for p in &pages {
+                let langs: Vec<_> = p.iter().map(|(_, t)| identify(t)).collect();
+                let rows = Extractor::new().rows(p, &langs, &cfg);
+                let collapse = cfg.collapses_text() && p.kind == PageKind::Text;
+                // Keeping every block's entries, none, or a few blocks'.
+                for mut ex in [
+                    Extractor::new(),
+                    Extractor::with_budget(0),
+                    Extractor::with_budget(300),
+                ] {
+                    let mut walked = ex.features(p, &langs, &cfg);
+                    for (i, r) in rows.iter().enumerate() {
+                        let mut want = Vec::new();
+                        if collapse {
+                            collapsed_entries(r, &cfg, &layout, |c, v| want.push((c, v.to_bits())));
+                        } else {
+                            want.extend(r.entries.iter().map(|&(c, v)| (c, v.to_bits())));
+                        }
+                        let mut got = Vec::new();
+                        walked.for_each_entry(i, |c, v| got.push((c, v.to_bits())));
+                        assert_eq!(got, want, "page {} block {i}", p.id);
+                        if collapse {
+                            // Fewer entries, none in the text copy's columns.
+                            assert!(got.len() < r.entries.len());
+                            let copies = layout.dense..2 * layout.dense;
+                            assert!(!got.iter().any(|e| copies.contains(&(e.0 as usize))));
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     /// Copy detection as first written: every pair, `str::contains`.

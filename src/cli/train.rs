@@ -105,6 +105,12 @@ pub struct Args {
     /// Keep page-level constants and raw landmarks (no page normalisation).
     #[arg(long)]
     no_page_norm: bool,
+    /// The text passes see text pages' kind copies as the HTML passes do,
+    /// instead of each copied entry once, valued √2 times more (the same
+    /// fit with half the entries, which is the default); the model is then
+    /// one of feature set 10.
+    #[arg(long)]
+    keep_text_copies: bool,
     /// More labelled pages to train on, each block counting WEIGHT times in
     /// the loss (`DIR=WEIGHT`, repeatable): for example the written corpus
     /// rendered as HTML by `scripts/render_corpus.py`. They are
@@ -386,6 +392,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         container_context: !args.no_container_context,
         shared_language: args.shared_language,
         link_targets: !args.no_link_targets,
+        collapse_text_copies: !args.keep_text_copies,
+        feature_set: if args.keep_text_copies {
+            crate::features::FEATURE_SET_UNCOLLAPSED
+        } else {
+            crate::features::FEATURE_SET
+        },
         char_ngrams: args.char_ngrams,
         word_ngrams: args.word_ngrams,
         long_block_words: args.long_block_words,

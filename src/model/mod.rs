@@ -21,7 +21,8 @@
 pub mod logistic;
 
 use crate::features::{
-    context_row_into, for_each_context, BlockEntries, FeatureConfig, Layout, PageProbs, Place, Row,
+    collapsed_entries, for_each_context, BlockEntries, CollapsedRows, FeatureConfig, Layout,
+    PageProbs, Place, Row,
 };
 use crate::label::Role;
 use crate::model::logistic::{Sample, SparseRows};
@@ -108,10 +109,13 @@ impl Linear {
 
     /// Role probabilities of one sparse row.
     pub fn predict(&self, row: &Row) -> [f32; Role::COUNT] {
+        self.predict_view(row, View::Full)
+    }
+
+    /// Role probabilities of one sparse row, read through `view`.
+    fn predict_view(&self, row: &Row, view: View<'_>) -> [f32; Role::COUNT] {
         let mut s = self.intercept();
-        for &(c, v) in &row.entries {
-            self.add(c as usize, v, &mut s);
-        }
+        view.each(row, |c, v| self.add(c as usize, v, &mut s));
         softmax(&mut s);
         s
     }
@@ -131,6 +135,28 @@ impl Linear {
             for k in 0..Role::COUNT {
                 s[k] += w[k] * v;
             }
+        }
+    }
+}
+
+/// How a fit reads its pages' rows: the text passes of a configuration
+/// that [collapses text pages](FeatureConfig::collapses_text) read them
+/// through [`collapsed_entries`], every other fit as they are.
+#[derive(Clone, Copy)]
+enum View<'a> {
+    Full,
+    Collapsed(&'a FeatureConfig, Layout),
+}
+
+impl View<'_> {
+    fn each(self, row: &Row, mut f: impl FnMut(u32, f32)) {
+        match self {
+            View::Full => {
+                for &(c, v) in &row.entries {
+                    f(c, v);
+                }
+            }
+            View::Collapsed(cfg, layout) => collapsed_entries(row, cfg, &layout, f),
         }
     }
 }
@@ -445,7 +471,11 @@ impl Model {
                 Role::ALL
             )));
         }
-        if self.features.feature_set != crate::features::FEATURE_SET {
+        let set = self.features.feature_set;
+        let same = set == crate::features::FEATURE_SET
+            || (set == crate::features::FEATURE_SET_UNCOLLAPSED
+                && !self.features.collapse_text_copies);
+        if !same {
             return Err(ModelError::Shape(format!(
                 "trained on feature set {}, this build computes feature set {}; retrain the model",
                 self.features.feature_set,
@@ -535,6 +565,14 @@ impl Model {
         html: bool,
         places: &[Place],
     ) -> Vec<[f32; Role::COUNT]> {
+        if !html && self.features.collapses_text() {
+            let mut rows = CollapsedRows {
+                rows,
+                cfg: &self.features,
+                layout: self.layout(),
+            };
+            return self.predict_entries(&mut rows, html, places);
+        }
         self.predict_entries(&mut &rows[..], html, places)
     }
 
@@ -595,8 +633,13 @@ impl Model {
         }
         let text: Vec<&PageRows> = pages.iter().copied().filter(|p| !p.html).collect();
         let html: Vec<&PageRows> = pages.iter().copied().filter(|p| p.html).collect();
+        let collapse = cfg.collapses_text();
         let (main, html_passes) = if text.is_empty() || html.is_empty() {
-            (fit_passes(cfg, pages, params, &mut progress)?, None)
+            let collapse = collapse && html.is_empty();
+            (
+                fit_passes(cfg, pages, params, collapse, &mut progress)?,
+                None,
+            )
         } else if cfg.augment {
             // Text pages keep passes of their own (one model for both kinds
             // let the many HTML blocks decide for text pages too: CV by site
@@ -604,15 +647,15 @@ impl Model {
             // HTML passes learn from every page, the text pages' evidence
             // reaching HTML through the shared copies of the features.
             progress("text pages");
-            let t = fit_passes(cfg, &text, params, &mut progress)?;
+            let t = fit_passes(cfg, &text, params, collapse, &mut progress)?;
             progress("all pages, for HTML");
-            let h = fit_passes(cfg, pages, params, &mut progress)?;
+            let h = fit_passes(cfg, pages, params, false, &mut progress)?;
             (t, Some(h))
         } else {
             progress("text pages");
-            let t = fit_passes(cfg, &text, params, &mut progress)?;
+            let t = fit_passes(cfg, &text, params, collapse, &mut progress)?;
             progress("HTML pages");
-            let h = fit_passes(cfg, &html, params, &mut progress)?;
+            let h = fit_passes(cfg, &html, params, false, &mut progress)?;
             (t, Some(h))
         };
         let sites = pages
@@ -657,17 +700,24 @@ impl Model {
 }
 
 /// Both passes fitted on `pages` (pass two on out-of-fold pass-one
-/// probabilities).
+/// probabilities); with `collapse` (text pages only), on their rows
+/// collapsed ([`collapsed_entries`]).
 fn fit_passes(
     cfg: &FeatureConfig,
     pages: &[&PageRows],
     params: &TrainParams,
+    collapse: bool,
     progress: &mut impl FnMut(&str),
 ) -> Result<Passes, ModelError> {
     let layout = cfg.layout();
+    let view = if collapse {
+        View::Collapsed(cfg, layout)
+    } else {
+        View::Full
+    };
     let all: Vec<usize> = (0..pages.len()).collect();
     // Every page's rows in one matrix, which every fit of pass one reads.
-    let rows = Rows::new(pages);
+    let rows = Rows::new(pages, view);
     let fit_pass1 =
         |init: Option<&[f32]>| fit_linear(pages, &all, &rows, layout.pass1, params, init);
     // Without warm starts pass one comes first: a stacking fold that
@@ -731,7 +781,7 @@ fn fit_passes(
                 oof[i] = pages[i]
                     .rows
                     .iter()
-                    .map(|r| fold_model.predict(r))
+                    .map(|r| fold_model.predict_view(r, view))
                     .collect();
             }
             if params.warm_start {
@@ -760,7 +810,11 @@ fn fit_passes(
     };
     // One site: no fold can hold it out; pass one's own probabilities.
     for &i in &unfitted {
-        oof[i] = pages[i].rows.iter().map(|r| pass1.predict(r)).collect();
+        oof[i] = pages[i]
+            .rows
+            .iter()
+            .map(|r| pass1.predict_view(r, view))
+            .collect();
     }
     progress("pass 2");
     // Pass two's columns are pass one's, then the context columns.
@@ -777,7 +831,9 @@ fn fit_passes(
         let ctx = PageProbs::with_places(probs, &p.places, cfg.container_context);
         x.first.push(x.x.len());
         for (i, r) in p.rows.iter().enumerate() {
-            context_row_into(r, &ctx, i, &layout, &mut entries);
+            entries.clear();
+            view.each(r, |c, v| entries.push((c, v)));
+            for_each_context(&ctx, i, &layout, |c, v| entries.push((c as u32, v)));
             x.x.push(entries.iter().copied());
         }
     }
@@ -867,12 +923,20 @@ struct Rows {
 
 impl Rows {
     /// The matrix of the pages' rows.
-    fn new(pages: &[&PageRows]) -> Rows {
+    fn new(pages: &[&PageRows], view: View<'_>) -> Rows {
         let mut rows = Rows::with_room(pages, 0);
+        let mut entries = Vec::new();
         for p in pages {
             rows.first.push(rows.x.len());
             for r in &p.rows {
-                rows.x.push(r.entries.iter().copied());
+                match view {
+                    View::Full => rows.x.push(r.entries.iter().copied()),
+                    View::Collapsed(..) => {
+                        entries.clear();
+                        view.each(r, |c, v| entries.push((c, v)));
+                        rows.x.push(entries.iter().copied());
+                    }
+                }
             }
         }
         rows
@@ -1013,6 +1077,26 @@ mod tests {
         let (pass1, pass2) = match (&m.html, html) {
             (Some(h), true) => (&h.pass1, &h.pass2),
             _ => (&m.pass1, &m.pass2),
+        };
+        // The text passes of a collapsing model read text pages collapsed.
+        let collapsed: Vec<Row>;
+        let rows = if !html && m.features.collapses_text() {
+            collapsed = rows
+                .iter()
+                .map(|r| {
+                    let mut entries = Vec::new();
+                    crate::features::collapsed_entries(r, &m.features, &layout, |c, v| {
+                        entries.push((c, v))
+                    });
+                    Row {
+                        entries,
+                        ..Row::default()
+                    }
+                })
+                .collect();
+            &collapsed[..]
+        } else {
+            rows
         };
         let p1: Vec<_> = rows.iter().map(|r| pass1.predict(r)).collect();
         let ctx = PageProbs::with_places(&p1, places, m.features.container_context);
