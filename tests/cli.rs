@@ -751,6 +751,39 @@ fn text_and_html_pages_train_separate_passes() {
         "HTML passes present"
     );
     assert_ne!(m["html"]["pass1"], m["pass1"]);
+    assert_eq!(m["features"]["feature_set"], 11);
+    assert_eq!(m["features"]["collapse_text_copies"], true);
+    // The text passes' own options leave the HTML passes alone, bit for
+    // bit: fewer stacking iterations for the text passes, and the text
+    // passes reading the kind copies as the HTML passes do (a model of
+    // feature set 10, as before the option).
+    for (extra, key) in [
+        (
+            &["--text-stack-iterations", "2"][..],
+            "text_stack_iterations",
+        ),
+        (&["--keep-text-copies"][..], "collapse_text_copies"),
+    ] {
+        let other = d.path().join("other.json");
+        let mut args: Vec<&str> = vec!["train"];
+        args.extend(corpus.iter().map(String::as_str));
+        args.extend(html.iter().map(String::as_str));
+        args.extend(["--out", other.to_str().unwrap()]);
+        args.extend(FAST);
+        args.extend(extra);
+        let o = run(&args, b"");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o: Value = serde_json::from_slice(&std::fs::read(&other).unwrap()).unwrap();
+        assert_eq!(o["html"], m["html"], "{extra:?}");
+        assert_ne!(o["pass1"], m["pass1"], "{extra:?}");
+        if key == "text_stack_iterations" {
+            assert_eq!(o["training"][key], 2);
+            assert_eq!(o["features"], m["features"]);
+        } else {
+            assert!(o["features"].get(key).is_none());
+            assert_eq!(o["features"]["feature_set"], 10);
+        }
+    }
     // A text-only corpus has no HTML passes.
     let mut args: Vec<&str> = vec!["train"];
     args.extend(corpus.iter().map(String::as_str));

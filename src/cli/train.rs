@@ -45,6 +45,11 @@ pub struct Args {
     /// --max-iterations.
     #[arg(long)]
     stack_iterations: Option<u64>,
+    /// Optimiser iterations of the text passes' stacking folds (at most
+    /// --stack-iterations): chosen by cross-validation on the written text
+    /// pages (models/README.md).
+    #[arg(long, default_value_t = TrainParams::default().text_stack_iterations.unwrap_or(0))]
+    text_stack_iterations: u64,
     /// Fit every pass from zero: no warm starts (pass one from the mean of
     /// the stacking folds, pass two from pass one).
     #[arg(long)]
@@ -404,6 +409,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ..FeatureConfig::default()
     };
     anyhow::ensure!(
+        args.text_stack_iterations >= 1,
+        "--text-stack-iterations must be at least 1"
+    );
+    anyhow::ensure!(
         (4..=20).contains(&cfg.hash_bits),
         "--hash-bits must be between 4 and 20"
     );
@@ -412,6 +421,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         max_iterations: args.max_iterations,
         stack_folds: args.stack_folds,
         stack_iterations: args.stack_iterations,
+        text_stack_iterations: Some(args.text_stack_iterations),
         seed: args.seed,
         warm_start: !args.no_warm_start,
         class_balance: args.class_balance,

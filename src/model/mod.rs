@@ -230,6 +230,9 @@ pub struct TrainingInfo {
     /// `max_iterations`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stack_iterations: Option<u64>,
+    /// The same for the text passes' stacking folds, when fewer.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub text_stack_iterations: Option<u64>,
     /// Whether the fits were warm-started (`ghirbal train` without
     /// `--no-warm-start`).
     #[serde(default, skip_serializing_if = "is_false")]
@@ -296,6 +299,11 @@ pub struct TrainParams {
     /// only use is pass two's out-of-fold probabilities); `None`:
     /// `max_iterations`.
     pub stack_iterations: Option<u64>,
+    /// The same for the text passes' stacking folds (at most
+    /// `stack_iterations`): cross-validated on the written text pages, 50
+    /// iterations lose nothing there (models/README.md), while the HTML
+    /// passes lose on WCXB's roles with fewer than 100.
+    pub text_stack_iterations: Option<u64>,
     pub seed: u64,
     /// Warm starts: the stacking folds are fitted first (from zero), pass
     /// one starts from their mean, and pass two from pass one (its context
@@ -315,6 +323,7 @@ impl Default for TrainParams {
             max_iterations: 100,
             stack_folds: 3,
             stack_iterations: None,
+            text_stack_iterations: Some(50),
             seed: 42,
             warm_start: true,
             class_balance: 0.0,
@@ -634,12 +643,24 @@ impl Model {
         let text: Vec<&PageRows> = pages.iter().copied().filter(|p| !p.html).collect();
         let html: Vec<&PageRows> = pages.iter().copied().filter(|p| p.html).collect();
         let collapse = cfg.collapses_text();
-        let (main, html_passes) = if text.is_empty() || html.is_empty() {
-            let collapse = collapse && html.is_empty();
+        // The text passes' stacking folds may have fewer iterations.
+        let stack = params
+            .stack_iterations
+            .unwrap_or(params.max_iterations)
+            .min(params.max_iterations);
+        let text_stack = params.text_stack_iterations.map_or(stack, |n| n.min(stack));
+        let text_params = TrainParams {
+            stack_iterations: Some(text_stack),
+            ..*params
+        };
+        let text_params = &text_params;
+        let (main, html_passes) = if html.is_empty() {
             (
-                fit_passes(cfg, pages, params, collapse, &mut progress)?,
+                fit_passes(cfg, pages, text_params, collapse, &mut progress)?,
                 None,
             )
+        } else if text.is_empty() {
+            (fit_passes(cfg, pages, params, false, &mut progress)?, None)
         } else if cfg.augment {
             // Text pages keep passes of their own (one model for both kinds
             // let the many HTML blocks decide for text pages too: CV by site
@@ -647,13 +668,13 @@ impl Model {
             // HTML passes learn from every page, the text pages' evidence
             // reaching HTML through the shared copies of the features.
             progress("text pages");
-            let t = fit_passes(cfg, &text, params, collapse, &mut progress)?;
+            let t = fit_passes(cfg, &text, text_params, collapse, &mut progress)?;
             progress("all pages, for HTML");
             let h = fit_passes(cfg, pages, params, false, &mut progress)?;
             (t, Some(h))
         } else {
             progress("text pages");
-            let t = fit_passes(cfg, &text, params, collapse, &mut progress)?;
+            let t = fit_passes(cfg, &text, text_params, collapse, &mut progress)?;
             progress("HTML pages");
             let h = fit_passes(cfg, &html, params, false, &mut progress)?;
             (t, Some(h))
@@ -685,6 +706,8 @@ impl Model {
                 stack_iterations: params
                     .stack_iterations
                     .filter(|&n| n < params.max_iterations),
+                text_stack_iterations: (!text.is_empty() && text_stack < stack)
+                    .then_some(text_stack),
                 warm_start: params.warm_start,
                 class_balance: params.class_balance,
                 cross_validation: None,
