@@ -44,6 +44,19 @@ pub fn decode_text_as(
     forced: Option<&'static Encoding>,
     url: Option<&str>,
 ) -> Decoded {
+    // Valid UTF-8 (the usual case) is UTF-8 whatever follows would say: a
+    // UTF-16 BOM is no valid UTF-8, and a UTF-8 BOM stays in the text. One
+    // validation instead of three passes.
+    if forced.is_none_or(|e| e == UTF_8) {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Decoded {
+                text: s.to_owned(),
+                offsets: OffsetMap::identity(),
+                encoding: UTF_8,
+                lossy: false,
+            };
+        }
+    }
     let bom = Encoding::for_bom(bytes);
     let encoding = match (forced, bom) {
         (Some(e), _) => e,
