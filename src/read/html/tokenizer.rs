@@ -372,6 +372,14 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
             }
             TokenSinkResult::Plaintext => self.state = State::Plaintext,
+            TokenSinkResult::Script(_) => {
+                // html5ever's tokenizer stops after a script's end tag
+                // (for the script to run) and drops a byte order mark
+                // where it starts again: so does this one.
+                if self.b[self.pos..].starts_with("\u{FEFF}".as_bytes()) {
+                    self.pos += 3;
+                }
+            }
             _ => {}
         }
     }
@@ -1515,16 +1523,25 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                         self.emit_eof();
                     }
                 },
-                State::CdataSection => match memchr(b']', &self.b[pos..]) {
+                State::CdataSection => match memchr2(b']', 0, &self.b[pos..]) {
                     None => {
                         self.chars_range(pos, len);
                         self.pos = len;
                         self.emit_eof();
                     }
                     Some(k) => {
-                        self.chars_range(pos, pos + k);
-                        self.pos = pos + k + 1;
-                        self.state = State::CdataSectionBracket;
+                        let at = pos + k;
+                        self.chars_range(pos, at);
+                        self.pos = at + 1;
+                        if self.b[at] == b']' {
+                            self.state = State::CdataSectionBracket;
+                        } else {
+                            // The spec emits U+0000 as it is; html5ever's
+                            // tokenizer sends it as its own token, which the
+                            // tree builder makes U+FFFD in foreign content.
+                            self.flush_chars();
+                            self.emit(Token::NullCharacterToken);
+                        }
                     }
                 },
                 State::CdataSectionBracket => {
@@ -1552,5 +1569,588 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer as Reference, TokenizerOpts};
+    use std::cell::{Cell, RefCell};
+
+    /// A sink that records tokens and drives the tokenizer as a tree builder
+    /// would, crudely: raw text after the elements that hold it, CDATA
+    /// inside `<svg>` / `<math>`. Character tokens are merged, parse errors
+    /// left out, so two tokenizers that chunk text differently compare
+    /// equal.
+    #[derive(Default)]
+    struct Record {
+        tokens: RefCell<Vec<Token>>,
+        foreign: Cell<bool>,
+    }
+
+    impl TokenSink for Record {
+        type Handle = ();
+
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let mut tokens = self.tokens.borrow_mut();
+            let mut answer = TokenSinkResult::Continue;
+            match token {
+                Token::ParseError(_) => return answer,
+                Token::CharacterTokens(t) => {
+                    if t.is_empty() {
+                        return answer;
+                    }
+                    if let Some(Token::CharacterTokens(last)) = tokens.last_mut() {
+                        last.push_tendril(&t);
+                        return answer;
+                    }
+                    tokens.push(Token::CharacterTokens(t));
+                    return answer;
+                }
+                Token::TagToken(ref tag) => {
+                    let start = tag.kind == StartTag;
+                    match &*tag.name {
+                        "svg" | "math" => self.foreign.set(start),
+                        "title" | "textarea" if start => {
+                            answer = TokenSinkResult::RawData(RawKind::Rcdata)
+                        }
+                        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript"
+                            if start =>
+                        {
+                            answer = TokenSinkResult::RawData(RawKind::Rawtext)
+                        }
+                        "script" if start => answer = TokenSinkResult::RawData(RawKind::ScriptData),
+                        "plaintext" if start => answer = TokenSinkResult::Plaintext,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+            tokens.push(token);
+            answer
+        }
+
+        fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+            self.foreign.get()
+        }
+    }
+
+    fn ours(html: &str) -> Vec<Token> {
+        let sink = Record::default();
+        tokenize(&StrTendril::from_slice(&preprocess(html)), &sink);
+        sink.tokens.into_inner()
+    }
+
+    fn reference(html: &str) -> Vec<Token> {
+        let tok = Reference::new(Record::default(), TokenizerOpts::default());
+        let queue = BufferQueue::default();
+        queue.push_back(StrTendril::from_slice(html));
+        while !matches!(tok.feed(&queue), html5ever::TokenizerResult::Done) {}
+        tok.end();
+        tok.sink.tokens.into_inner()
+    }
+
+    #[track_caller]
+    fn same_tokens(html: &str) {
+        assert_eq!(ours(html), reference(html), "{html:?}");
+    }
+
+    fn chars(s: &str) -> Token {
+        Token::CharacterTokens(StrTendril::from_slice(s))
+    }
+
+    fn tag(html: &str) -> Tag {
+        match ours(html).into_iter().next() {
+            Some(Token::TagToken(t)) => t,
+            other => panic!("{html:?}: {other:?}"),
+        }
+    }
+
+    fn attr<'t>(t: &'t Tag, name: &str) -> Option<&'t str> {
+        t.attrs
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| &*a.value)
+    }
+
+    fn doctype(html: &str) -> Doctype {
+        match ours(html).into_iter().next() {
+            Some(Token::DoctypeToken(d)) => d,
+            other => panic!("{html:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_and_tags() {
+        let t = ours("a<B Class=x ID='y' hidden>b</b >");
+        assert_eq!(t[0], chars("a"));
+        let Token::TagToken(b) = &t[1] else { panic!() };
+        assert_eq!(&*b.name, "b");
+        assert_eq!(attr(b, "class"), Some("x"));
+        assert_eq!(attr(b, "id"), Some("y"));
+        assert_eq!(attr(b, "hidden"), Some(""));
+        assert_eq!(t[2], chars("b"));
+        assert!(matches!(&t[3], Token::TagToken(e) if e.kind == EndTag && &*e.name == "b"));
+        assert_eq!(t[4], Token::EOFToken);
+        assert!(tag("<br/>").self_closing);
+        assert!(!tag("<br / >").self_closing);
+    }
+
+    #[test]
+    fn cr_lf_bom_and_nul() {
+        assert_eq!(preprocess("\u{FEFF}a\r\nb\rc\n\r\r\n"), "a\nb\nc\n\n\n");
+        assert!(matches!(preprocess("plain\n"), Cow::Borrowed(_)));
+        // Only a leading BOM is dropped.
+        assert_eq!(ours("\u{FEFF}a\u{FEFF}")[0], chars("a\u{FEFF}"));
+        let t = ours("a\0b");
+        assert_eq!(t[..3], [chars("a"), Token::NullCharacterToken, chars("b")]);
+        assert_eq!(ours("<title>a\0</title>")[1], chars("a\u{FFFD}"));
+        assert_eq!(
+            ours("<plaintext>\0</plaintext>")[1],
+            chars("\u{FFFD}</plaintext>")
+        );
+        assert_eq!(&*tag("<a\0 b\0=\0>").name, "a\u{FFFD}");
+        assert_eq!(attr(&tag("<a b\0=\0>"), "b\u{FFFD}"), Some("\u{FFFD}"));
+        for html in [
+            "a\r\nb\0c",
+            "<a title='x\r\ny'>\r</a>",
+            "\u{FEFF}\u{FEFF}x",
+            "<!--\0-->",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn raw_text_rcdata_and_plaintext() {
+        let t = ours("<title>a<b>&amp;</title >x");
+        assert_eq!(t[1], chars("a<b>&"));
+        let t = ours("<style>a<b>&amp;</styles></style>");
+        assert_eq!(t[1], chars("a<b>&amp;</styles>"));
+        let t = ours("<textarea></TEXTAREA>");
+        assert!(matches!(&t[1], Token::TagToken(e) if e.kind == EndTag));
+        // An end tag that is not the last start tag's stays text.
+        assert_eq!(ours("<title></b></title>")[1], chars("</b>"));
+        assert_eq!(
+            ours("<plaintext></plaintext><b>")[1],
+            chars("</plaintext><b>")
+        );
+        for html in [
+            "<title>a</title",
+            "<title>a</titl",
+            "<textarea>&notin; &not &#65</textarea>",
+            "<xmp></xmp x=1/>",
+            "<style></",
+            "<style><",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn script_data_escapes() {
+        // `<!--<script>` double-escapes: the first `</script>` is script text.
+        let t = ours("<script><!--<script>x</script>-->y</script>z");
+        assert_eq!(t[1], chars("<!--<script>x</script>-->y"));
+        assert_eq!(t[3], chars("z"));
+        // Without `<script>` inside, `</script>` ends the escaped text.
+        let t = ours("<script><!--x</script>y");
+        assert_eq!(t[1], chars("<!--x"));
+        for html in [
+            "<script><!--<script>--></script>",
+            "<script><!--<SCRIPT >x</SCRIPT/>--></script>",
+            "<script><!-- -- - -> --></script>a",
+            "<script><!--<scriptx>a</script>b",
+            "<script><!--<script>a<!--b</script>c-->d</script>",
+            "<script><!-",
+            "<script><!--",
+            "<script><!--<",
+            "<script><!--<script>",
+            "<script><!--<script><",
+            "<script><!--<script></",
+            "<script><!--<script></scr",
+            "<script>\0<!--\0-\0--\0<script>\0-\0--\0",
+            "<script><!--</",
+            "<script><!--</x",
+            "<script></scrip",
+            "<script><!--->",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn cdata_in_foreign_content_only() {
+        let t = ours("<svg><![CDATA[<b>&amp;]]]></svg>");
+        assert_eq!(t[1], chars("<b>&amp;]"));
+        let t = ours("<p><![CDATA[x]]>");
+        assert_eq!(
+            t[1],
+            Token::CommentToken(StrTendril::from_slice("[CDATA[x]]"))
+        );
+        for html in [
+            "<svg><![CDATA[a]]b]]]]>c",
+            "<svg><![CDATA[a",
+            "<svg><![CDATA[a]",
+            "<svg><![CDATA[a]]",
+            "<svg><![CDATA[\0]]>",
+            "<svg><![cdata[x]]>",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn comments() {
+        let c = |s: &str| Token::CommentToken(StrTendril::from_slice(s));
+        assert_eq!(ours("<!-- a -- b -->")[0], c(" a -- b "));
+        assert_eq!(ours("<!-->")[0], c(""));
+        assert_eq!(ours("<!--->")[0], c(""));
+        assert_eq!(ours("<!--a--!>")[0], c("a"));
+        assert_eq!(ours("<?php x ?>")[0], c("?php x ?"));
+        assert_eq!(ours("</ x>")[0], c(" x"));
+        assert_eq!(ours("<!x>")[0], c("x"));
+        for html in [
+            "<!--",
+            "<!---",
+            "<!----",
+            "<!--a-",
+            "<!--a--",
+            "<!--a--!",
+            "<!--a--!-",
+            "<!--a--!x-->",
+            "<!--<!--a-->",
+            "<!--<!-->",
+            "<!--<!-x-->",
+            "<!--<<!--->",
+            "<!--a---->",
+            "<!--a--->",
+            "<!-",
+            "<!",
+            "<!-x",
+            "<!--\0-->",
+            "<?",
+            "</",
+            "</>",
+            "<",
+            "a<b",
+            "<!DOCTYP",
+            "<![CDATA[x]]>",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn doctypes() {
+        let d = doctype("<!DOCTYPE HTML>");
+        assert_eq!(d.name.as_deref(), Some("html"));
+        assert!(!d.force_quirks && d.public_id.is_none() && d.system_id.is_none());
+        let d = doctype(r#"<!doctype html PUBLIC "-//W3C//DTD HTML 4.01//EN" 'http://x'>"#);
+        assert_eq!(d.public_id.as_deref(), Some("-//W3C//DTD HTML 4.01//EN"));
+        assert_eq!(d.system_id.as_deref(), Some("http://x"));
+        assert!(doctype("<!DOCTYPE>").force_quirks);
+        assert!(doctype("<!DOCTYPE html PUBLIC>").force_quirks);
+        assert!(doctype("<!DOCTYPE html bogus>").force_quirks);
+        assert!(doctype("<!DOCTYPE html PUBLIC \"x>").force_quirks);
+        // Junk after the system identifier is ignored, without quirks.
+        assert!(!doctype("<!DOCTYPE html SYSTEM 'a' junk>").force_quirks);
+        for html in [
+            "<!DOCTYPE",
+            "<!DOCTYPE ",
+            "<!DOCTYPE h",
+            "<!DOCTYPE html ",
+            "<!DOCTYPE html P",
+            "<!DOCTYPE html PUBLIC",
+            "<!DOCTYPE html PUBLIC ",
+            "<!DOCTYPE html PUBLIC \"a",
+            "<!DOCTYPE html PUBLIC \"a\"",
+            "<!DOCTYPE html PUBLIC \"a\" ",
+            "<!DOCTYPE html PUBLIC \"a\" 'b",
+            "<!DOCTYPE html PUBLIC \"a\"'b'>",
+            "<!DOCTYPE html PUBLIC'a'>",
+            "<!DOCTYPE html SYSTEM",
+            "<!DOCTYPE html SYSTEM 'b",
+            "<!DOCTYPE html SYSTEM 'b' ",
+            "<!DOCTYPE html SYSTEM 'b' x",
+            "<!DOCTYPE html SYSTEM'b'>",
+            "<!DOCTYPE html SYSTEM x>",
+            "<!DOCTYPEhtml>",
+            "<!DOCTYPE \0x\0>",
+            "<!DOCTYPE html PUBLIC \"\0\" \"\0\">",
+            "<!DOCTYPE html PUBLIC 'a' x>",
+            "<!DOCTYPE>x",
+            "<!DOCTYPE html SYSTEM \"a>b\">",
+            "<!DOCTYPE html PUBLIC \"\"\"\">",
+            "<!DOCTYPE html x",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn attributes() {
+        // The first of a name wins, whatever the case.
+        let t = tag("<a href=1 HREF=2 href=3 b c=>");
+        assert_eq!(attr(&t, "href"), Some("1"));
+        assert_eq!(t.attrs.len(), 3);
+        assert!(t.had_duplicate_attributes);
+        assert_eq!(attr(&tag("<a =b>"), "=b"), Some(""));
+        assert_eq!(attr(&tag("<a b=\"c\"d>"), "d"), Some(""));
+        assert_eq!(attr(&tag("<a b='<c\"=`'>"), "b"), Some("<c\"=`"));
+        assert_eq!(attr(&tag("<a b=c\"'<=`>"), "b"), Some("c\"'<=`"));
+        for html in [
+            "<a b",
+            "<a b=",
+            "<a b='",
+            "<a b='c",
+            "<a b='c'",
+            "<a b=c",
+            "<a b ",
+            "<a b =",
+            "<a/",
+            "<a b/",
+            "<a b='c'/",
+            "<a b='c'd='e'>",
+            "<a b='c' / d>",
+            "<a b=c/>",
+            "<a\"b\"=c>",
+            "<a b\"c'd<e=f>",
+            "<a / b / >",
+            "<a b=\tc\n>",
+            "<a b=>",
+            "<a b= >",
+            "</a b=c>",
+            "</a/>",
+            "<a b=1 b=2>",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    #[test]
+    fn attribute_cap() {
+        let mut html = String::from("<div");
+        for i in 0..MAX_ATTRIBUTES + 10 {
+            html.push_str(&format!(" a{i}=v"));
+        }
+        html.push('>');
+        let sink = Record::default();
+        let stats = tokenize(&StrTendril::from_slice(&html), &sink);
+        assert!(stats.cut_attributes);
+        let Some(Token::TagToken(t)) = sink.tokens.into_inner().into_iter().next() else {
+            panic!()
+        };
+        assert_eq!(t.attrs.len(), MAX_ATTRIBUTES);
+        assert_eq!(attr(&t, &format!("a{}", MAX_ATTRIBUTES - 1)), Some("v"));
+        assert_eq!(attr(&t, &format!("a{MAX_ATTRIBUTES}")), None);
+    }
+
+    #[test]
+    fn character_references() {
+        let text = |html: &str| match ours(html).into_iter().next() {
+            Some(Token::CharacterTokens(t)) => t.to_string(),
+            other => panic!("{html:?}: {other:?}"),
+        };
+        assert_eq!(text("&amp;&lt;&gt;&quot;&apos;"), "&<>\"'");
+        // Legacy names need no `;`; the longest name wins.
+        assert_eq!(text("&copy &ampx &notit; &notin;"), "© &x ¬it; ∉");
+        assert_eq!(text("&nosuch; &;& &#;&#x;&#xg"), "&nosuch; &;& &#;&#x;&#xg");
+        // Two code points.
+        assert_eq!(text("&NotEqualTilde;"), "\u{2242}\u{338}");
+        assert_eq!(text("&#65;&#x42;&#X43&#0068;"), "ABCD");
+        // Numeric edge cases: zero, surrogates, past U+10FFFF (overflowing
+        // too), the C1 table, noncharacters and controls kept.
+        assert_eq!(
+            text("&#0;&#xD800;&#x110000;&#99999999999999;"),
+            "\u{FFFD}".repeat(4)
+        );
+        assert_eq!(
+            text("&#x80;&#x9F;&#x81;&#150;"),
+            "\u{20AC}\u{178}\u{81}\u{2013}"
+        );
+        assert_eq!(
+            text("&#xFFFE;&#x1FFFF;&#x1;&#13;"),
+            "\u{FFFE}\u{1FFFF}\u{1}\r"
+        );
+        // In attributes a legacy name before `=` or an alphanumeric stays
+        // as written (the "historical" rule); before anything else it counts.
+        let t = tag("<a href='?a=1&copy=2&copyx&copy;x&copy-&amp;&#65'>");
+        assert_eq!(attr(&t, "href"), Some("?a=1&copy=2&copyx©x©-&A"));
+        assert_eq!(attr(&tag("<a b=&amp;c&notx>"), "b"), Some("&c&notx"));
+        for html in [
+            "&",
+            "&a",
+            "&am",
+            "&amp",
+            "&#",
+            "&#x",
+            "&#12",
+            "&#x1F",
+            "&#x1F600",
+            "&CounterClockwiseContourIntegral;",
+            "&CounterClockwiseContourIntegralx",
+            "&aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;",
+            "&ampamp;",
+            "<a b='&amp'>",
+            "<a b='&amp=x&notin=1&ampx'>",
+            "<a b=&lt=>",
+            "<a b=&>",
+            "<a b='&#'>",
+            "<title>&lt&amp;</title>",
+            "&#x00000041;&#000000065",
+            "&Amp;&AMP;&AMP",
+        ] {
+            same_tokens(html);
+        }
+    }
+
+    /// A deterministic xorshift generator.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Pieces random tag soups are made of.
+    const SOUP: &[&str] = &[
+        "<",
+        ">",
+        "</",
+        "/",
+        "/>",
+        "<!--",
+        "-->",
+        "--",
+        "-",
+        "!",
+        "<!",
+        "<!DOCTYPE",
+        "<!doctype html>",
+        " PUBLIC ",
+        " SYSTEM ",
+        "\"",
+        "'",
+        "=",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\r\n",
+        "\0",
+        "&",
+        "&amp",
+        "&amp;",
+        "&not",
+        "&notin;",
+        "&#",
+        "&#x",
+        "41",
+        "x41;",
+        ";",
+        "a",
+        "b",
+        "p",
+        "i",
+        "div",
+        "span",
+        "table",
+        "td",
+        "tr",
+        "select",
+        "option",
+        "template",
+        "script",
+        "SCRIPT",
+        "title",
+        "textarea",
+        "style",
+        "xmp",
+        "iframe",
+        "noscript",
+        "noembed",
+        "plaintext",
+        "svg",
+        "math",
+        "foreignObject",
+        "desc",
+        "annotation-xml",
+        " encoding=text/html",
+        "<![CDATA[",
+        "]]>",
+        "]",
+        "?",
+        "`",
+        "é",
+        "日本",
+        "\u{FEFF}",
+        "<script>",
+        "</script>",
+        "<!--<script>",
+        "<svg>",
+        "<title>",
+        "</title>",
+        "<p>",
+        "<b>",
+        "</b>",
+        "<table>",
+        "<td>",
+        "x",
+        "hello world",
+        "<a href=",
+        "class",
+        " id=",
+        "<br/>",
+    ];
+
+    fn soup(rng: &mut Rng) -> String {
+        let n = rng.below(60);
+        (0..n).map(|_| SOUP[rng.below(SOUP.len())]).collect()
+    }
+
+    /// Random tag soups: the same tokens as html5ever's tokenizer (under
+    /// the recording sink), and the same trees under html5ever's tree
+    /// builder, scripting on and off.
+    #[test]
+    fn random_tag_soups_match_the_reference() {
+        // GHIRBAL_SOUPS=N tries N soups instead (a longer local run).
+        let n = std::env::var("GHIRBAL_SOUPS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(4000);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..n {
+            let html = soup(&mut rng);
+            same_tokens(&html);
+            for scripting in [true, false] {
+                let new = super::super::dom::parse_with(&html, scripting);
+                let reference = super::super::dom::parse_reference_with(&html, scripting);
+                assert!(new.same_tree(&reference), "{html:?}, scripting {scripting}");
+            }
+        }
+    }
+
+    /// No recursion: a tag with a million attributes and a page of a
+    /// million `<a` fragments cost no stack (run in debug builds too).
+    #[test]
+    fn hostile_pages_do_not_overflow_the_stack() {
+        let html = String::from("<div") + &" a".repeat(1_000_000) + ">x</div>";
+        let dom = super::super::dom::parse_with(&html, true);
+        assert!(dom.cut_attributes);
+        let html = "<a".repeat(1_000_000);
+        super::super::dom::parse_with(&html, true);
+        let html = "<a ".repeat(1_000_000);
+        super::super::dom::parse_with(&html, true);
+        let html = "<a>".repeat(1_000_000);
+        super::super::dom::parse_with(&html, true);
     }
 }
