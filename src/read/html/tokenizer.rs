@@ -372,13 +372,11 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
             }
             TokenSinkResult::Plaintext => self.state = State::Plaintext,
-            TokenSinkResult::Script(_) => {
-                // html5ever's tokenizer stops after a script's end tag
-                // (for the script to run) and drops a byte order mark
-                // where it starts again: so does this one.
-                if self.b[self.pos..].starts_with("\u{FEFF}".as_bytes()) {
-                    self.pos += 3;
-                }
+            // html5ever's tokenizer stops after a script's end tag (for the
+            // script to run) and drops a byte order mark where it starts
+            // again: so does this one.
+            TokenSinkResult::Script(_) if self.b[self.pos..].starts_with("\u{FEFF}".as_bytes()) => {
+                self.pos += 3;
             }
             _ => {}
         }
