@@ -234,7 +234,7 @@ pub fn parse(text: &str) -> Dom {
     parse_input(&Input::new(text), true)
 }
 
-/// [`parse_input`] on a text: the parser as the benchmark and the fuzz
+/// `parse_input` on a text: the parser as the benchmark and the fuzz
 /// target call it.
 pub fn parse_with(text: &str, scripting: bool) -> Dom {
     parse_input(&Input::new(text), scripting)
@@ -266,10 +266,10 @@ pub fn parse_input(input: &Input, scripting: bool) -> Dom {
 }
 
 /// The parse with html5ever's own tokenizer in place of ghirbal's, the
-/// parser before [`super::tokenizer`]: the reference the tests, the
+/// parser before `super::tokenizer`: the reference the tests, the
 /// differential fuzz target and the parse benchmark hold the parser to.
-/// Attributes past [`MAX_ATTRIBUTES`] are cut by a scan of the text before
-/// parsing ([`cap_attributes`]).
+/// Attributes past `MAX_ATTRIBUTES` are cut by a scan of the text before
+/// parsing (`cap_attributes`).
 pub fn parse_reference_with(text: &str, scripting: bool) -> Dom {
     let (text, cut_attributes) = match cap_attributes(text) {
         Cow::Borrowed(t) => (Cow::Borrowed(t), false),

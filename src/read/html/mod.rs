@@ -114,7 +114,7 @@ fn parse_page_cow(
             }
         }
     };
-    // The pieces the tokenizer reads are a copy of the text that the tree's
+    // The input the tokenizer reads is a copy of the text that the tree's
     // text nodes keep alive anyway: the decoded String goes at once.
     let input = dom::Input::new(&decoded.text);
     drop(decoded.text);
