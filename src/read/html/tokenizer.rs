@@ -372,10 +372,13 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
             }
             TokenSinkResult::Plaintext => self.state = State::Plaintext,
-            // html5ever's tokenizer stops after a script's end tag (for the
-            // script to run) and drops a byte order mark where it starts
-            // again: so does this one.
-            TokenSinkResult::Script(_) if self.b[self.pos..].starts_with("\u{FEFF}".as_bytes()) => {
+            // html5ever's tokenizer stops where the sink asks it to (after
+            // a script's end tag, for the script to run; after a `<meta>`
+            // naming an encoding) and drops a byte order mark where it
+            // starts again: so does this one.
+            TokenSinkResult::Script(_) | TokenSinkResult::EncodingIndicator(_)
+                if self.b[self.pos..].starts_with("\u{FEFF}".as_bytes()) =>
+            {
                 self.pos += 3;
             }
             _ => {}
@@ -2108,6 +2111,11 @@ mod tests {
         "class",
         " id=",
         "<br/>",
+        "<meta charset=utf-8>",
+        "<meta charset=",
+        "meta",
+        " charset=",
+        "</script>\u{FEFF}",
     ];
 
     fn soup(rng: &mut Rng) -> String {
