@@ -117,6 +117,12 @@ pub mod __private {
     // examples/explain.rs: per-column contributions of a block's scores.
     pub use crate::features::{add_context_probs, places, PageProbs, CONTEXT_PROBS, OWN};
     pub use crate::segment::is_ignorable;
+    // benches/parse.rs and the differential fuzz target: the parser, and
+    // html5ever's own tokenizer in its place as the reference.
+    pub use crate::read::html::charset::decode as decode_html;
+    pub use crate::read::html::dom::{
+        parse_reference_with as parse_html_reference, parse_with as parse_html, Dom,
+    };
 }
 
 use std::sync::OnceLock;

@@ -1,11 +1,18 @@
-//! Parsing: decoded HTML text to a flat document tree, with html5ever.
+//! Parsing: decoded HTML text to a flat document tree, with ghirbal's
+//! tokenizer and html5ever's tree builder.
 //!
-//! In: the decoded text of one document, cut into an [`Input`] (which the
+//! In: the decoded text of one document, made an [`Input`] (which the
 //! tree's text nodes share, so the text need not be kept beside it, and
 //! which can be parsed twice). Out: a [`Dom`], an arena of nodes
 //! (elements, text, comments) linked by index, in document order — built by
-//! html5ever's spec-conformant tokenizer and tree builder, so broken markup
-//! ends up as a browser would build it.
+//! the spec's tokenizer ([`super::tokenizer`], written from the WHATWG
+//! specification) feeding html5ever's spec-conformant tree builder, so
+//! broken markup ends up as a browser would build it. The tree builder
+//! tells the tokenizer when to read raw text (`<script>`, `<style>`,
+//! `<title>` …) and whether `<![CDATA[` opens a CDATA section (only in SVG
+//! and MathML). html5ever's own tokenizer stays as the reference
+//! ([`parse_reference_with`]) that the tests, the differential fuzz target
+//! and `benches/parse.rs` compare trees with.
 //!
 //! Two guards keep the time linear in the input however hostile it is:
 //! - the tree builder scans its stack of open elements on many tags, so a
@@ -13,17 +20,20 @@
 //!   Chromium (which stops nesting at 512), the parser stops nesting at
 //!   [`MAX_DEPTH`]: start tags past it are dropped (their end tags too) and
 //!   their content flows into the deepest element;
-//! - html5ever checks every attribute of a tag against the ones before it, so
-//!   a tag with a million distinct attributes is quadratic; attributes past
-//!   [`MAX_ATTRIBUTES`] in one tag are cut from the text before parsing.
+//! - each attribute of a tag is checked against the ones before it (the
+//!   first of a name wins), so a tag with a million distinct attributes
+//!   would be quadratic; attributes past [`MAX_ATTRIBUTES`] in one tag are
+//!   dropped as the tokenizer reads them (the reference cuts them from the
+//!   text before parsing, [`cap_attributes`]).
 //!
 //! The arena is a `Vec`: no `Rc` cycles, no recursive drop, and every walk
-//! over it is a loop.
+//! over it is a loop; neither tokenizer nor tree builder recurses.
 //!
 //! `data-ghirbal-role` and `data-ghirbal-lang` attributes (labels in training
 //! pages) are taken off the elements as they are created and kept apart, so
 //! nothing that reads attributes can see them.
 
+use super::tokenizer;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
@@ -50,7 +60,7 @@ pub const NONE: NodeId = u32::MAX;
 
 /// What a node is: elements and texts by index into the [`Dom`]'s lists of
 /// them, so that a node is 28 bytes (a huge page has nearly a million).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Data {
     Document,
     /// The doctype's name (in `texts`), kept for `Debug` output.
@@ -76,7 +86,7 @@ pub enum Kind<'a> {
 /// An element and its attributes. Kept small (56 bytes), since a huge page
 /// has hundreds of thousands: attributes boxed to their number, labels
 /// (rare) behind one pointer.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Element {
     pub name: QualName,
     pub attrs: Box<[Attribute]>,
@@ -86,7 +96,7 @@ pub struct Element {
 }
 
 /// The ghirbal labels of an element, taken off its attributes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Labels {
     role: Option<StrTendril>,
     lang: Option<StrTendril>,
@@ -123,7 +133,7 @@ impl Element {
 }
 
 /// One node and its links.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Node {
     pub parent: NodeId,
     pub first_child: NodeId,
@@ -189,6 +199,15 @@ impl Dom {
         }
     }
 
+    /// The same tree as `other`: every node, element (name, attributes,
+    /// labels), text and the quirks mode; not the guards' counts.
+    pub fn same_tree(&self, other: &Dom) -> bool {
+        self.nodes == other.nodes
+            && self.elements == other.elements
+            && self.texts == other.texts
+            && self.quirks == other.quirks
+    }
+
     /// The `<html>` element, if the document has one.
     pub fn root_element(&self) -> Option<NodeId> {
         self.children(0).find(|&c| self.element(c).is_some())
@@ -215,36 +234,25 @@ pub fn parse(text: &str) -> Dom {
     parse_input(&Input::new(text), true)
 }
 
-/// A decoded document as the tokenizer reads it: cut into pieces of 1 MiB
-/// (so the tokenizer never holds one giant tendril copy), with the attribute
-/// guard applied. Text nodes share the pieces' buffers, so the pieces are
-/// the one copy of the document a parse needs, and can be parsed again: the
-/// decoded `String` need not be kept beside them.
+/// `parse_input` on a text: the parser as the benchmark and the fuzz
+/// target call it.
+pub fn parse_with(text: &str, scripting: bool) -> Dom {
+    parse_input(&Input::new(text), scripting)
+}
+
+/// A decoded document as the tokenizer reads it: one tendril of the text
+/// after the spec's input preprocessing (leading BOM dropped, CR LF and CR
+/// made LF). Text nodes and attribute values are slices of its buffer, so
+/// it is the one copy of the document a parse needs, and can be parsed
+/// again: the decoded `String` need not be kept beside it.
 pub struct Input {
-    chunks: Vec<StrTendril>,
-    cut_attributes: bool,
+    text: StrTendril,
 }
 
 impl Input {
     pub fn new(text: &str) -> Input {
-        let (text, cut_attributes) = match cap_attributes(text) {
-            Cow::Borrowed(t) => (Cow::Borrowed(t), false),
-            Cow::Owned(t) => (Cow::Owned(t), true),
-        };
-        const CHUNK: usize = 1 << 20;
-        let mut chunks = Vec::with_capacity(text.len() / CHUNK + 1);
-        let mut start = 0;
-        while start < text.len() {
-            let mut end = (start + CHUNK).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            chunks.push(StrTendril::from_slice(&text[start..end]));
-            start = end;
-        }
         Input {
-            chunks,
-            cut_attributes,
+            text: StrTendril::from_slice(&tokenizer::preprocess(text)),
         }
     }
 }
@@ -252,39 +260,37 @@ impl Input {
 /// Parse an [`Input`] with scripting on (`<noscript>` holds raw text) or off
 /// (markup).
 pub fn parse_input(input: &Input, scripting: bool) -> Dom {
-    let sink = Sink::default();
-    let tb = TreeBuilder::new(
-        sink,
-        TreeBuilderOpts {
-            scripting_enabled: scripting,
-            ..TreeBuilderOpts::default()
-        },
-    );
-    let guard = DepthGuard {
-        tb,
-        scripting,
-        dropped: RefCell::new(HashMap::new()),
-        dropped_total: Cell::new(0),
+    let guard = DepthGuard::new(scripting);
+    let stats = tokenizer::tokenize(&input.text, &guard);
+    guard.into_dom(stats.cut_attributes)
+}
+
+/// The parse with html5ever's own tokenizer in place of ghirbal's, the
+/// parser before `super::tokenizer`: the reference the tests, the
+/// differential fuzz target and the parse benchmark hold the parser to.
+/// Attributes past `MAX_ATTRIBUTES` are cut by a scan of the text before
+/// parsing (`cap_attributes`).
+pub fn parse_reference_with(text: &str, scripting: bool) -> Dom {
+    let (text, cut_attributes) = match cap_attributes(text) {
+        Cow::Borrowed(t) => (Cow::Borrowed(t), false),
+        Cow::Owned(t) => (Cow::Owned(t), true),
     };
-    let tok = Tokenizer::new(guard, TokenizerOpts::default());
+    let tok = Tokenizer::new(DepthGuard::new(scripting), TokenizerOpts::default());
     let queue = BufferQueue::default();
-    for chunk in &input.chunks {
-        // A clone shares the buffer: the text nodes cut from it too.
-        queue.push_back(chunk.clone());
+    // Fed in pieces of 1 MiB, as the parser was.
+    const CHUNK: usize = 1 << 20;
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        queue.push_back(StrTendril::from_slice(&text[start..end]));
         while !matches!(tok.feed(&queue), html5ever::TokenizerResult::Done) {}
+        start = end;
     }
     tok.end();
-    let guard = tok.sink;
-    let dropped_tags = guard.dropped_total.get();
-    let sink = guard.tb.sink;
-    Dom {
-        nodes: sink.nodes.into_inner(),
-        elements: sink.elements.into_inner(),
-        texts: sink.texts.into_inner(),
-        quirks: sink.quirks.get(),
-        dropped_tags,
-        cut_attributes: input.cut_attributes,
-    }
+    tok.sink.into_dom(cut_attributes)
 }
 
 /// The tree sink: builds the arena.
@@ -680,6 +686,36 @@ fn is_leaf(name: &LocalName) -> bool {
 }
 
 impl DepthGuard {
+    fn new(scripting: bool) -> DepthGuard {
+        let tb = TreeBuilder::new(
+            Sink::default(),
+            TreeBuilderOpts {
+                scripting_enabled: scripting,
+                ..TreeBuilderOpts::default()
+            },
+        );
+        DepthGuard {
+            tb,
+            scripting,
+            dropped: RefCell::new(HashMap::new()),
+            dropped_total: Cell::new(0),
+        }
+    }
+
+    /// The document built; `cut_attributes` if attributes were cut.
+    fn into_dom(self, cut_attributes: bool) -> Dom {
+        let dropped_tags = self.dropped_total.get();
+        let sink = self.tb.sink;
+        Dom {
+            nodes: sink.nodes.into_inner(),
+            elements: sink.elements.into_inner(),
+            texts: sink.texts.into_inner(),
+            quirks: sink.quirks.get(),
+            dropped_tags,
+            cut_attributes,
+        }
+    }
+
     fn never_dropped(&self, name: &LocalName) -> bool {
         is_leaf(name) && (self.scripting || &**name != "noscript")
     }
@@ -873,6 +909,53 @@ mod tests {
         (0..dom.nodes.len() as NodeId)
             .filter_map(|n| dom.element(n).map(|e| e.local().to_string()))
             .collect()
+    }
+
+    /// Both trees of `html`, scripting on and off, must be the reference's.
+    #[track_caller]
+    fn same_as_reference(html: &str) {
+        for scripting in [true, false] {
+            let (new, reference) = (
+                parse_with(html, scripting),
+                parse_reference_with(html, scripting),
+            );
+            assert!(
+                new.same_tree(&reference),
+                "{html:?}, scripting {scripting}:\n{new:#?}\n{reference:#?}"
+            );
+        }
+    }
+
+    /// Corners where the tokenizer hangs on the tree builder or on the spec's
+    /// input rules: the tree must be the reference's.
+    #[test]
+    fn the_tokenizer_builds_the_tree_html5ever_builds() {
+        let cases = [
+            "<title>a <b>x</b> &amp; y</title><p>z",
+            "<script>if (a < b) { x = '</div>'; }</script><p>t",
+            "<script><!--<script>x</script>-->y</script>z",
+            "<style>p > a { color: red }</style><textarea>\n<i>raw</i></textarea>",
+            "<noscript><p>shown without scripts</p></noscript>",
+            "<xmp><b></xmp><iframe><b></iframe><noembed><b></noembed>",
+            "<p>a<plaintext></plaintext><b>rest",
+            "<svg><![CDATA[<b>in svg</b>]]></svg><p><![CDATA[bogus]]>x",
+            "<math><mi><![CDATA[x]]></mi><annotation-xml encoding=text/html><p>h</p></annotation-xml></math>",
+            "<svg><foreignObject><![CDATA[html here]]></foreignObject><title><b>t</title></svg>",
+            "\u{FEFF}<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><p>a\r\nb\rc",
+            "<!DOCTYPE><p>quirks</p>",
+            "a\0b<p>\0</p><svg>\0</svg><script>\0</script>",
+            "<a href=1 href=2 HREF=3 title='&lt;&#x41;&notanentity;'>x</a>&copy &amp &#128512;",
+            "<table><tr><td>1<td>2</table>stray</td></tr>text<b><i>mis</b>nested</i>",
+            "<template><td>in template</td></template><select><option>a<option>b</select>",
+            "<pre>\nfirst line</pre><!-- comment --><!--> <!---> <? pi ?><!bogus>",
+            "<div data-ghirbal-role=nav data-ghirbal-lang=en>x</div></p></br>",
+            "<body a=1><body b=2><html lang=ar><p>merged",
+            "</title><title><script></title></script>",
+            "<a <b c=\"d\"e>f</a ></a x=y><a/b>",
+        ];
+        for html in cases {
+            same_as_reference(html);
+        }
     }
 
     #[test]

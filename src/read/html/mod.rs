@@ -12,7 +12,8 @@
 //! Stages, one submodule each:
 //! 1. [`charset`] decides the encoding (BOM, HTTP header, `<meta>`, detection)
 //!    and decodes;
-//! 2. [`dom`] parses with html5ever into a flat arena, with guards that keep
+//! 2. [`dom`] parses ([`tokenizer`], written from the WHATWG specification,
+//!    feeding html5ever's tree builder) into a flat arena, with guards that keep
 //!    hostile documents linear (nesting past [`dom::MAX_DEPTH`] is flattened);
 //! 3. [`extract`] walks the tree (iteratively) and cuts blocks;
 //! 4. [`serialize`] writes a parsed page back as HTML with labels on it, for
@@ -33,6 +34,7 @@ pub mod dom;
 pub mod extract;
 #[cfg(feature = "cli")]
 pub mod serialize;
+pub mod tokenizer;
 
 use crate::page::{Limits, OffsetMap, Page, PageKind};
 use std::borrow::Cow;
@@ -112,7 +114,7 @@ fn parse_page_cow(
             }
         }
     };
-    // The pieces the tokenizer reads are a copy of the text that the tree's
+    // The input the tokenizer reads is a copy of the text that the tree's
     // text nodes keep alive anyway: the decoded String goes at once.
     let input = dom::Input::new(&decoded.text);
     drop(decoded.text);
