@@ -1561,21 +1561,19 @@ impl PageFeatures<'_> {
         // Own dense facts and the neighbours' shape; with augmentation,
         // the same non-zero entries again in the copy of the page's kind
         // (or, collapsed, once valued √2 times more).
-        if collapse {
-            dense_entries(facts, i, layout, |c, v| {
-                if v != 0.0 {
-                    shared += 1;
-                }
-                push(c, if dense_copied(cfg, c) { v * SQRT_2 } else { v })
-            });
-        } else {
-            dense_entries(facts, i, layout, |c, v| {
-                if v != 0.0 {
-                    shared += 1;
-                }
-                push(c, v)
-            });
-        }
+        dense_entries(facts, i, layout, |c, v| {
+            if v != 0.0 {
+                shared += 1;
+            }
+            push(
+                c,
+                if collapse && dense_copied(cfg, c) {
+                    v * SQRT_2
+                } else {
+                    v
+                },
+            )
+        });
         if layout.dense_copies == 3 && !collapse {
             let kind_offset = match page.kind {
                 crate::page::PageKind::Text => layout.dense,
@@ -2173,26 +2171,13 @@ fn hash_link_targets(
 /// probabilities (`probs[i]` is block `i`'s distribution over roles).
 pub fn add_context_probs(row: &Row, probs: &PageProbs, i: usize, layout: &Layout) -> Row {
     let mut entries = Vec::with_capacity(row.entries.len() + CONTEXT_PROBS);
-    context_row_into(row, probs, i, layout, &mut entries);
+    entries.extend_from_slice(&row.entries);
+    for_each_context(probs, i, layout, |c, v| entries.push((c as u32, v)));
     Row {
         entries,
         shared_dense: row.shared_dense,
         own_text: row.own_text,
     }
-}
-
-/// [`add_context_probs`] into `out` (cleared first), for callers that build
-/// many rows with one buffer.
-pub(crate) fn context_row_into(
-    row: &Row,
-    probs: &PageProbs,
-    i: usize,
-    layout: &Layout,
-    out: &mut Vec<(u32, f32)>,
-) {
-    out.clear();
-    out.extend_from_slice(&row.entries);
-    for_each_context(probs, i, layout, |c, v| out.push((c as u32, v)));
 }
 
 /// One page's pass-one role probabilities, with their page mean computed

@@ -855,6 +855,8 @@ fn fit_passes(
         x.first.push(x.x.len());
         for (i, r) in p.rows.iter().enumerate() {
             entries.clear();
+            // As `add_context_probs`: the row (as this fit reads it), then
+            // the context columns.
             view.each(r, |c, v| entries.push((c, v)));
             for_each_context(&ctx, i, &layout, |c, v| entries.push((c as u32, v)));
             x.x.push(entries.iter().copied());
